@@ -1,0 +1,13 @@
+"""Helpers for the hands-on course on RoBERTa, DistilBERT, ALBERT and their tokenizers.
+
+One module per idea: ``runtime`` (mode, device, seeds, banner), ``models`` (reference
+configs, loading), ``data`` (the reviews corpus), ``bench`` (honest measurements),
+``claims`` (claim-check tables), ``metrics`` (accuracy with intervals), ``training``
+(fine-tuning with the ``Trainer``), ``zoo`` (cached course checkpoints), ``sentiment``
+(a batched analyzer).
+"""
+
+from .runtime import current_mode, device, setup_lesson
+
+__all__ = ["current_mode", "device", "setup_lesson"]
+__version__ = "0.1.0"

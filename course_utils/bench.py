@@ -1,0 +1,143 @@
+"""Honest measurements: latency (warm-up, then median and p90), throughput, parameter bytes,
+on-disk safetensors size, peak memory, and side-by-side tables with ratios against a
+reference measured in the same run. No claim may hinge on an absolute time.
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+import psutil
+import torch
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Seconds per call: the median and 90th percentile of ``repeats`` calls after warm-up."""
+
+    median: float
+    p90: float
+    times: tuple[float, ...]
+
+
+def time_call(fn: Callable[[], object], warmup: int = 2, repeats: int = 10) -> Timing:
+    """Time ``fn()``: ``warmup`` untimed calls, then ``repeats`` timed ones."""
+    if repeats < 1:
+        raise ValueError("repeats must be at least 1")
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    ordered = sorted(times)
+    p90 = ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))]
+    return Timing(statistics.median(times), p90, tuple(times))
+
+
+def dummy_inputs(model: torch.nn.Module, batch_size: int, seq_len: int, seed: int = 0) -> dict:
+    """Random token ids (no padding) shaped for ``model``, on the model's device."""
+    generator = torch.Generator().manual_seed(seed)
+    ids = torch.randint(5, model.config.vocab_size, (batch_size, seq_len), generator=generator)
+    device = next(model.parameters()).device
+    return {"input_ids": ids.to(device), "attention_mask": torch.ones_like(ids).to(device)}
+
+
+def model_latency(model: torch.nn.Module, batch_size: int = 1, seq_len: int = 128,
+                  warmup: int = 2, repeats: int = 10) -> Timing:
+    """Forward-pass time of ``model`` on a random batch, in inference mode."""
+    inputs = dummy_inputs(model, batch_size, seq_len)
+
+    def forward():
+        with torch.inference_mode():
+            model(**inputs)
+
+    return time_call(forward, warmup, repeats)
+
+
+def parameter_bytes(model: torch.nn.Module) -> int:
+    """Bytes held by the model's parameters and buffers in memory."""
+    tensors = [*model.parameters(), *model.buffers()]
+    return sum(t.numel() * t.element_size() for t in tensors)
+
+
+def checkpoint_bytes(model) -> int:
+    """Size on disk of the model saved with ``save_pretrained`` as safetensors."""
+    with tempfile.TemporaryDirectory() as folder:
+        model.save_pretrained(folder, safe_serialization=True)
+        return sum(f.stat().st_size for f in Path(folder).glob("*.safetensors"))
+
+
+def peak_memory_during(fn: Callable[[], object], interval: float = 0.002) -> int:
+    """Peak growth of this process's resident memory (bytes) while ``fn()`` runs."""
+    process = psutil.Process()
+    baseline = process.memory_info().rss
+    peak = baseline
+    running = True
+
+    def sample():
+        nonlocal peak
+        while running:
+            peak = max(peak, process.memory_info().rss)
+            time.sleep(interval)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        fn()
+    finally:
+        running = False
+        sampler.join()
+    return max(peak, process.memory_info().rss) - baseline
+
+
+def process_peak_memory() -> int:
+    """The whole process's resident memory right now, in bytes (psutil)."""
+    return psutil.Process().memory_info().rss
+
+
+def with_ratios(table: pd.DataFrame, reference: str, columns: list[str]) -> pd.DataFrame:
+    """Add ``<column> ratio`` columns: each row divided by the ``reference`` row."""
+    if reference not in table.index:
+        raise KeyError(f"reference {reference!r} is not a row; rows: {list(table.index)}")
+    out = table.copy()
+    for column in columns:
+        out[f"{column} ratio"] = out[column] / out.loc[reference, column]
+    return out
+
+
+def benchmark_models(models: dict[str, torch.nn.Module], reference: str,
+                     batch_size: int = 1, seq_len: int = 128, repeats: int = 10,
+                     disk: bool = False) -> pd.DataFrame:
+    """Measure every model in one run and return a table with ratios against ``reference``.
+
+    Columns: parameters, parameter MB, (checkpoint MB), median and p90 latency in ms,
+    throughput in sequences per second, peak extra memory in MB during a forward pass.
+    """
+    rows = {}
+    for name, model in models.items():
+        timing = model_latency(model, batch_size, seq_len, repeats=repeats)
+        inputs = dummy_inputs(model, batch_size, seq_len)
+        with torch.inference_mode():
+            peak = peak_memory_during(lambda: model(**inputs))
+        rows[name] = {
+            "parameters": sum(p.numel() for p in model.parameters()),
+            "parameter MB": parameter_bytes(model) / MB,
+            **({"checkpoint MB": checkpoint_bytes(model) / MB} if disk else {}),
+            "latency ms": timing.median * 1e3,
+            "p90 ms": timing.p90 * 1e3,
+            "sequences/s": batch_size / timing.median,
+            "peak extra MB": peak / MB,
+        }
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    return with_ratios(table, reference, ["parameters", "latency ms", "sequences/s"])

@@ -1,0 +1,74 @@
+"""Claim checks: each lesson states a claim, the paper's figure, the figure measured here,
+and whether it holds. A claim the lesson says holds must hold, or the cell fails loudly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+
+class ClaimFailed(AssertionError):
+    """A measured claim did not come out the way the lesson says it does."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One row of a claim-check table."""
+
+    statement: str
+    paper: str
+    measured: str
+    holds: bool
+    expected: bool = True
+
+    @property
+    def verdict(self) -> str:
+        if self.holds == self.expected:
+            return "holds" if self.holds else "does not hold (as the lesson says)"
+        return "UNEXPECTED: " + ("holds" if self.holds else "does not hold")
+
+
+class ClaimCheck:
+    """Collects a lesson's claims, shows them as a table, asserts them.
+
+    >>> check = ClaimCheck("demo")
+    >>> check.add("2 + 2 = 4", paper="4", measured="4", holds=2 + 2 == 4)
+    >>> check.assert_all()
+    """
+
+    def __init__(self, lesson: str):
+        self.lesson = lesson
+        self.claims: list[Claim] = []
+
+    def add(self, statement: str, paper: str, measured: str, holds, expected: bool = True):
+        """Record a claim; ``holds`` is the outcome of its test (a bool)."""
+        if not isinstance(holds, bool):
+            holds = bool(holds)
+        self.claims.append(Claim(statement, str(paper), str(measured), holds, expected))
+
+    def table(self) -> pd.DataFrame:
+        """The claim-check table: claim, paper's figure, measured here, verdict."""
+        return pd.DataFrame(
+            [(c.statement, c.paper, c.measured, c.verdict) for c in self.claims],
+            columns=["claim", "paper", "measured here", "verdict"],
+        )
+
+    def failures(self) -> list[Claim]:
+        return [c for c in self.claims if c.holds != c.expected]
+
+    def assert_all(self) -> None:
+        """Raise :class:`ClaimFailed` naming every claim that did not turn out as stated."""
+        if not self.claims:
+            raise ClaimFailed(f"{self.lesson}: no claims recorded")
+        failed = self.failures()
+        if failed:
+            lines = "; ".join(f"{c.statement} (measured {c.measured})" for c in failed)
+            raise ClaimFailed(f"{self.lesson}: {len(failed)} claim(s) failed: {lines}")
+
+    def _repr_html_(self) -> str:
+        return self.table().to_html(index=False)
+
+    def __repr__(self) -> str:
+        return self.table().to_string(index=False)

@@ -1,0 +1,43 @@
+"""Accuracy with its sample size and a 95% interval, so small test sets are read honestly."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from sklearn.metrics import accuracy_score
+
+Z_95 = 1.959963984540054
+
+
+def wilson_interval(successes: int, n: int, z: float = Z_95) -> tuple[float, float]:
+    """Wilson score interval for a proportion (well behaved near 0 and 1, unlike Wald)."""
+    if n <= 0:
+        raise ValueError("an interval needs at least one observation")
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+@dataclass(frozen=True)
+class Accuracy:
+    """An accuracy measured on ``n`` examples, with its 95% Wilson interval."""
+
+    value: float
+    n: int
+    low: float
+    high: float
+
+    def __str__(self) -> str:
+        return f"{self.value:.1%} (n={self.n}, 95% CI {self.low:.1%}-{self.high:.1%})"
+
+
+def accuracy(y_true, y_pred) -> Accuracy:
+    """Accuracy of ``y_pred`` against ``y_true`` (scikit-learn), with n and a 95% interval."""
+    y_true, y_pred = list(y_true), list(y_pred)
+    if len(y_true) != len(y_pred):
+        raise ValueError(f"{len(y_true)} labels but {len(y_pred)} predictions")
+    value = accuracy_score(y_true, y_pred) if y_true else float("nan")
+    low, high = wilson_interval(round(value * len(y_true)), len(y_true))
+    return Accuracy(value, len(y_true), low, high)

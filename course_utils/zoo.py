@@ -1,0 +1,121 @@
+"""The course's own checkpoints, built on first use and cached on disk.
+
+``load("teacher")`` is the packaged MiniLM BERT encoder fine-tuned for sentiment on the
+reviews ``train`` split (selected on ``validation``). Each checkpoint is saved with
+``save_pretrained`` (safetensors) next to a manifest of SHA-256 hashes; a folder whose files
+do not match its manifest (a crash mid-write, a truncated copy) is rebuilt, never used.
+The cache lives in ``COURSE_CACHE_DIR`` (default ``~/.cache/bert-descendants-course``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+from .data import load_reviews
+from .models import PACKAGED_ENCODER, load_encoder, load_tokenizer
+from .runtime import device, seed_everything
+from .training import ID2LABEL, LABEL2ID, fine_tune
+
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How to build one cached checkpoint; bump ``version`` when the recipe changes."""
+
+    build: Callable[[], tuple]
+    version: int
+    description: str
+
+
+def _build_teacher():
+    seed_everything(0)
+    tokenizer = load_tokenizer(PACKAGED_ENCODER)
+    model = load_encoder(PACKAGED_ENCODER, AutoModelForSequenceClassification,
+                         num_labels=2, id2label=ID2LABEL, label2id=LABEL2ID)
+    model, _ = fine_tune(model, tokenizer, load_reviews(), epochs=4, learning_rate=1e-4)
+    return model, tokenizer
+
+
+RECIPES: dict[str, Recipe] = {
+    "teacher": Recipe(_build_teacher, 1,
+                      "MiniLM-L6-H384 BERT fine-tuned on the reviews train split"),
+}
+
+
+def cache_dir() -> Path:
+    """Root folder of the cache (``COURSE_CACHE_DIR`` or ``~/.cache/...``)."""
+    default = Path.home() / ".cache" / "bert-descendants-course"
+    return Path(os.environ.get("COURSE_CACHE_DIR", default)).expanduser()
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _write_manifest(folder: Path, recipe: Recipe, seconds: float) -> None:
+    files = {p.name: _sha256(p) for p in sorted(folder.iterdir()) if p.is_file()}
+    manifest = {"version": recipe.version, "build_seconds": round(seconds, 1), "files": files}
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=1))
+
+
+def is_complete(folder: Path, recipe: Recipe) -> bool:
+    """True when ``folder`` holds every file its manifest names, unchanged, for this recipe."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text())
+        files = manifest["files"]
+    except (OSError, ValueError, KeyError):
+        return False
+    if manifest.get("version") != recipe.version or not files:
+        return False
+    present = {p.name for p in folder.iterdir() if p.is_file()} - {MANIFEST}
+    return present == set(files) and all(_sha256(folder / n) == h for n, h in files.items())
+
+
+def checkpoint_path(name: str, rebuild: bool = False) -> Path:
+    """Folder of the cached checkpoint ``name``, building it first when needed."""
+    if name not in RECIPES:
+        raise ValueError(f"unknown checkpoint {name!r}; the zoo has: {', '.join(RECIPES)}")
+    recipe = RECIPES[name]
+    folder = cache_dir() / name
+    if not rebuild and is_complete(folder, recipe):
+        return folder
+    if folder.exists():
+        print(f"{folder} is incomplete, stale or corrupt: rebuilding it")
+    print(f"Building {name!r} ({recipe.description}); it is cached for later lessons.")
+    cache_dir().mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    staging = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=cache_dir()))
+    try:
+        model, tokenizer = recipe.build()
+        model.save_pretrained(staging, safe_serialization=True)
+        tokenizer.save_pretrained(staging)
+        _write_manifest(staging, recipe, time.perf_counter() - start)
+        shutil.rmtree(folder, ignore_errors=True)
+        os.replace(staging, folder)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    print(f"Built {name!r} in {time.perf_counter() - start:.0f} s -> {folder}")
+    return folder
+
+
+def load(name: str, rebuild: bool = False):
+    """The cached checkpoint ``name`` as ``(model, tokenizer)``, in eval mode."""
+    folder = checkpoint_path(name, rebuild)
+    model = AutoModelForSequenceClassification.from_pretrained(
+        folder, use_safetensors=True, trust_remote_code=False)
+    return model.to(device()).eval(), AutoTokenizer.from_pretrained(folder)

@@ -1,0 +1,74 @@
+import time
+
+import pytest
+import torch
+
+from course_utils import bench, claims, metrics, models
+
+
+def test_time_call_warms_up_then_takes_the_median():
+    calls = []
+
+    def work():
+        calls.append(1)
+        time.sleep(0.002)
+
+    timing = bench.time_call(work, warmup=3, repeats=5)
+    assert len(calls) == 8 and len(timing.times) == 5
+    assert 0.002 <= timing.median <= timing.p90 < 0.1
+
+
+def test_sizes_of_a_small_model():
+    model = torch.nn.Linear(10, 4)
+    assert bench.parameter_bytes(model) == (10 * 4 + 4) * 4
+
+
+def test_checkpoint_bytes_is_the_safetensors_size():
+    model = models.load_encoder()
+    size = bench.checkpoint_bytes(model)
+    assert abs(size - bench.parameter_bytes(model)) / size < 0.01
+
+
+def test_peak_memory_sees_a_large_allocation():
+    grown = bench.peak_memory_during(lambda: torch.ones(64 * 1024 * 1024 // 4).add_(1))
+    assert grown > 32 * bench.MB
+
+
+def test_benchmark_table_has_ratios_against_the_reference():
+    encoder = models.load_encoder()
+    table = bench.benchmark_models({"a": encoder, "b": encoder}, reference="a",
+                                   seq_len=16, repeats=3)
+    assert table.loc["a", "latency ms ratio"] == 1.0
+    assert table.loc["b", "parameters ratio"] == 1.0
+    with pytest.raises(KeyError, match="reference"):
+        bench.with_ratios(table, "c", ["parameters"])
+
+
+def test_wilson_interval_known_values():
+    low, high = metrics.wilson_interval(90, 100)
+    assert low == pytest.approx(0.8256, abs=1e-4) and high == pytest.approx(0.9448, abs=1e-4)
+    assert metrics.wilson_interval(0, 10)[0] == 0.0
+    with pytest.raises(ValueError):
+        metrics.wilson_interval(0, 0)
+
+
+def test_accuracy_reports_n_and_interval():
+    acc = metrics.accuracy([1, 0, 1, 1], [1, 0, 0, 1])
+    assert acc.value == 0.75 and acc.n == 4 and acc.low < 0.75 < acc.high
+    assert "n=4" in str(acc)
+    with pytest.raises(ValueError, match="predictions"):
+        metrics.accuracy([1, 0], [1])
+
+
+def test_claims_pass_and_fail_loudly():
+    check = claims.ClaimCheck("demo")
+    with pytest.raises(claims.ClaimFailed, match="no claims"):
+        check.assert_all()
+    check.add("fast", paper="1.6x", measured="1.7x", holds=1.7 >= 1.5)
+    check.add("ALBERT saves compute", paper="-", measured="1.0x", holds=False, expected=False)
+    check.assert_all()
+    assert list(check.table()["verdict"]) == ["holds", "does not hold (as the lesson says)"]
+    check.add("accurate", paper="97%", measured="80%", holds=False)
+    with pytest.raises(claims.ClaimFailed, match="accurate"):
+        check.assert_all()
+    assert "UNEXPECTED" in check._repr_html_()

@@ -1,0 +1,62 @@
+import pytest
+import torch
+from transformers import AutoModelForSequenceClassification
+
+from course_utils import models
+
+
+@pytest.mark.parametrize("name", list(models.REFERENCE_CONFIGS))
+def test_reference_models_have_the_hub_parameter_counts(name):
+    model = models.build_reference_model(name)
+    parts = models.parameter_breakdown(model)
+    assert parts["total"] == models.PAPER_PARAMETER_COUNTS[name]
+    assert parts["embeddings"] + parts["encoder"] + parts["head"] == parts["total"]
+    assert model.config.model_type == models.REFERENCE_CONFIGS[name]["model_type"]
+
+
+def test_breakdown_of_known_parts():
+    parts = models.parameter_breakdown(models.build_reference_model("distilbert-base-uncased"))
+    assert parts["head"] == 0  # DistilBERT has no pooler
+    bert = models.parameter_breakdown(models.build_reference_model("bert-base-uncased"))
+    assert bert["head"] == 768 * 768 + 768  # the pooler
+    assert bert["embeddings"] == (30522 + 512 + 2) * 768 + 2 * 768
+
+
+def test_unknown_names_list_the_known_ones():
+    with pytest.raises(ValueError, match="known models: bert-base-uncased"):
+        models.reference_config("bert-huge")
+    with pytest.raises(ValueError, match="known models"):
+        models.load_encoder("no-such-model")
+    with pytest.raises(TypeError, match="string"):
+        models.load_tokenizer(42)
+
+
+def test_hub_names_need_online_mode():
+    with pytest.raises(RuntimeError, match="COURSE_MODE is offline"):
+        models.resolve_checkpoint("roberta-base")
+
+
+def test_online_mode_resolves_hub_names(monkeypatch):
+    monkeypatch.setenv("COURSE_MODE", "online")
+    assert models.resolve_checkpoint() == "bert-base-uncased"
+    assert models.resolve_checkpoint("albert-base-v2") == "albert-base-v2"
+    sst2 = models.SST2_CHECKPOINTS["distilbert"]
+    assert models.resolve_checkpoint(sst2) == sst2
+
+
+def test_offline_default_is_the_packaged_encoder():
+    tokenizer = models.load_tokenizer()
+    encoder = models.load_encoder()
+    assert tokenizer.tokenize("Unbelievable!") == ["unbelievable", "!"]
+    assert encoder.config.hidden_size == 384 and encoder.config.num_hidden_layers == 6
+    with torch.inference_mode():
+        out = encoder(**tokenizer("a fine kettle", return_tensors="pt"))
+    assert out.last_hidden_state.shape == (1, 5, 384)
+
+
+def test_local_folders_load_through_the_same_path(tmp_path):
+    model = models.load_encoder(None, AutoModelForSequenceClassification, num_labels=2)
+    model.save_pretrained(tmp_path)
+    assert (tmp_path / "model.safetensors").exists()
+    again = models.load_encoder(str(tmp_path), AutoModelForSequenceClassification)
+    assert torch.equal(again.classifier.weight, model.classifier.weight)

@@ -1,0 +1,76 @@
+"""Regenerate every notebook's "Open in Colab" badge and Colab setup cell.
+
+The repository slug lives in one place, ``pyproject.toml`` ``[project.urls] Repository``;
+run ``python tools/colab_badges.py`` after changing it (a test checks that they agree).
+"""
+
+from __future__ import annotations
+
+import sys
+import tomllib
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+BADGE_TAG = "colab-badge"
+SETUP_TAG = "colab-setup"
+
+
+def repo_slug(pyproject: Path = ROOT / "pyproject.toml") -> str:
+    """``owner/name`` of the course repository, read from ``pyproject.toml``."""
+    url = tomllib.loads(pyproject.read_text())["project"]["urls"]["Repository"]
+    return url.removeprefix("https://github.com/").strip("/")
+
+
+def badge_source(notebook: Path, slug: str) -> str:
+    """Markdown of the badge that opens ``notebook`` in Colab."""
+    target = f"https://colab.research.google.com/github/{slug}/blob/main/notebooks/{notebook.name}"
+    image = "https://colab.research.google.com/assets/colab-badge.svg"
+    return f"[![Open In Colab]({image})]({target})"
+
+
+def setup_source(slug: str) -> str:
+    """Code of the setup cell: installs ``course_utils`` from the repository, in Colab only."""
+    return "\n".join([
+        "# Colab only: install the course's helper package (does nothing elsewhere).",
+        "import subprocess, sys",
+        'if "google.colab" in sys.modules:',
+        '    spec = "bert-descendants-course[offline] @ git+https://github.com/' + slug + '"',
+        '    subprocess.run([sys.executable, "-m", "pip", "install", "-q", spec], check=True)',
+    ])
+
+
+def expected_cells(notebook: Path, slug: str) -> list:
+    """The two cells every notebook starts with."""
+    badge = nbformat.v4.new_markdown_cell(badge_source(notebook, slug))
+    badge.metadata = {"tags": [BADGE_TAG], "slideshow": {"slide_type": "skip"}}
+    setup = nbformat.v4.new_code_cell(setup_source(slug))
+    setup.metadata = {"tags": [SETUP_TAG], "slideshow": {"slide_type": "skip"}}
+    return [badge, setup]
+
+
+def update(notebook: Path, slug: str) -> bool:
+    """Put the current badge and setup cell first in ``notebook``; True if it changed."""
+    nb = nbformat.read(notebook, as_version=4)
+    kept = [c for c in nb.cells if not {BADGE_TAG, SETUP_TAG} & set(c.metadata.get("tags", []))]
+    old = [(c.cell_type, c.source) for c in nb.cells[:2]]
+    fresh = expected_cells(notebook, slug)
+    if old == [(c.cell_type, c.source) for c in fresh]:
+        return False
+    nb.cells = fresh + kept
+    nbformat.write(nb, notebook)
+    return True
+
+
+def main() -> int:
+    slug = repo_slug()
+    for notebook in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
+        if update(notebook, slug):
+            print(f"updated {notebook.name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
