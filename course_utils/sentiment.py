@@ -8,6 +8,9 @@ from dataclasses import dataclass
 
 import torch
 
+from .models import SST2_CHECKPOINTS, load_encoder, load_tokenizer
+from .runtime import current_mode
+
 MAX_CHARS = 100_000
 """Longer texts are refused: split them into reviews or paragraphs first."""
 
@@ -26,8 +29,9 @@ def check_texts(texts) -> list[str]:
     """Validate the input of :meth:`SentimentAnalyzer.predict`; one string is one text."""
     if isinstance(texts, str):
         texts = [texts]
-    if not isinstance(texts, (list, tuple)):
+    if isinstance(texts, (bytes, dict)) or not hasattr(texts, "__iter__"):
         raise TypeError(f"texts must be a string or a list of strings, not {type(texts).__name__}")
+    texts = list(texts)  # also accepts a datasets column, a pandas Series, a generator
     if not texts:
         raise ValueError("no texts given: pass at least one review")
     for i, text in enumerate(texts):
@@ -108,3 +112,24 @@ class SentimentAnalyzer:
         """1 for positive, 0 for negative: the reviews corpus's label convention."""
         predicted = self.predict_proba(texts)[0].argmax(dim=-1)
         return (predicted == self.positive_index).long().tolist()
+
+
+def load_sentiment_model(name: str | None = None):
+    """A sentiment classifier and its tokenizer for the current mode.
+
+    Online: an SST-2 checkpoint from the Hub (``name`` is a key of ``SST2_CHECKPOINTS``,
+    default ``"distilbert"``). Offline: the course's own teacher from :mod:`course_utils.zoo`,
+    built on first use.
+    """
+    from transformers import AutoModelForSequenceClassification
+
+    from . import zoo
+
+    if current_mode() != "online":
+        return zoo.load(name or "teacher")
+    key = name or "distilbert"
+    if key not in SST2_CHECKPOINTS:
+        raise ValueError(f"unknown SST-2 model {key!r}; choose from {', '.join(SST2_CHECKPOINTS)}")
+    checkpoint = SST2_CHECKPOINTS[key]
+    return (load_encoder(checkpoint, AutoModelForSequenceClassification),
+            load_tokenizer(checkpoint))

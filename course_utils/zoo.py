@@ -43,7 +43,7 @@ def _build_teacher():
     tokenizer = load_tokenizer(PACKAGED_ENCODER)
     model = load_encoder(PACKAGED_ENCODER, AutoModelForSequenceClassification,
                          num_labels=2, id2label=ID2LABEL, label2id=LABEL2ID)
-    model, _ = fine_tune(model, tokenizer, load_reviews(), epochs=4, learning_rate=1e-4)
+    model, _ = fine_tune(model, tokenizer, load_reviews(), epochs=5, learning_rate=1.5e-4)
     return model, tokenizer
 
 

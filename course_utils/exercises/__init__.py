@@ -1,0 +1,20 @@
+"""Automatic feedback for the lessons' exercises: one module per lesson, sharing these two."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+
+def feedback(passed: bool, success: str, hint: str) -> bool:
+    """Print a one-line verdict: the success message, or a hint towards the answer."""
+    print(f"✅ {success}" if passed else f"❌ Not yet: {hint}")
+    return passed
+
+
+def attempt(solution: Callable, *args):
+    """Call the student's ``solution``; ``None`` (with a nudge) while it is still a stub."""
+    try:
+        return solution(*args)
+    except NotImplementedError:
+        print("⏳ Not attempted yet: replace `raise NotImplementedError` with your code.")
+        return None
