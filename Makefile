@@ -17,7 +17,7 @@ STAMP       := $(VENV)/.installed
 course: $(STAMP)
 	$(BIN)/jupyter lab notebooks/00_welcome.ipynb
 
-test: $(STAMP)
+test: lint
 	COURSE_MODE=offline $(BIN)/python -m pytest
 
 install: $(STAMP)

@@ -9,9 +9,10 @@ import statistics
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 import psutil
@@ -127,9 +128,8 @@ def benchmark_models(models: dict[str, torch.nn.Module], reference: str,
     rows = {}
     for name, model in models.items():
         timing = model_latency(model, batch_size, seq_len, repeats=repeats)
-        inputs = dummy_inputs(model, batch_size, seq_len)
         with torch.inference_mode():
-            peak = peak_memory_during(lambda: model(**inputs))
+            peak = peak_memory_during(partial(model, **dummy_inputs(model, batch_size, seq_len)))
         rows[name] = {
             "parameters": sum(p.numel() for p in model.parameters()),
             "parameter MB": parameter_bytes(model) / MB,

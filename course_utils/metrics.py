@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import pandas as pd
 from sklearn.metrics import accuracy_score
 
 Z_95 = 1.959963984540054
@@ -41,3 +42,14 @@ def accuracy(y_true, y_pred) -> Accuracy:
     value = accuracy_score(y_true, y_pred) if y_true else float("nan")
     low, high = wilson_interval(round(value * len(y_true)), len(y_true))
     return Accuracy(value, len(y_true), low, high)
+
+
+def accuracy_by_group(y_true, y_pred, groups) -> pd.DataFrame:
+    """Accuracy, n and 95% interval for each group (a category, a phenomenon), worst first."""
+    frame = pd.DataFrame({"true": list(y_true), "pred": list(y_pred), "group": list(groups)})
+    rows = {}
+    for group, part in frame.groupby("group"):
+        result = accuracy(part["true"], part["pred"])
+        rows[group] = {"accuracy": result.value, "n": result.n,
+                       "low": result.low, "high": result.high}
+    return pd.DataFrame.from_dict(rows, orient="index").sort_values(["accuracy", "n"])

@@ -15,9 +15,9 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 

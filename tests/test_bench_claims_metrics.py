@@ -64,7 +64,8 @@ def test_claims_pass_and_fail_loudly():
     check = claims.ClaimCheck("demo")
     with pytest.raises(claims.ClaimFailed, match="no claims"):
         check.assert_all()
-    check.add("fast", paper="1.6x", measured="1.7x", holds=1.7 >= 1.5)
+    speedup = 1.7
+    check.add("fast", paper="1.6x", measured="1.7x", holds=speedup >= 1.5)
     check.add("ALBERT saves compute", paper="-", measured="1.0x", holds=False, expected=False)
     check.assert_all()
     assert list(check.table()["verdict"]) == ["holds", "does not hold (as the lesson says)"]

@@ -10,7 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
-import colab_badges  # noqa: E402
+import colab_badges
 
 
 def _name(requirement: str) -> str:
@@ -26,7 +26,7 @@ def _pyproject_requirements() -> set[str]:
 def _environment_requirements() -> set[str]:
     text = (ROOT / "environment.yml").read_text()
     pip_section = text.split("- pip:", 1)[1]
-    entries = re.findall(r"^\s+- (.+)$", pip_section, flags=re.M)
+    entries = re.findall(r"^\s+- (.+)$", pip_section, flags=re.MULTILINE)
     return {e.strip().strip('"').replace(" ", "") for e in entries if not e.startswith("-e")}
 
 

@@ -56,7 +56,7 @@ def test_damaged_cache_is_rebuilt(tiny_zoo, damage, capsys):
 
 
 def test_recipe_version_change_rebuilds(tiny_zoo, monkeypatch):
-    folder, builds = tiny_zoo
+    _, builds = tiny_zoo
     zoo.load("tiny")
     recipe = zoo.RECIPES["tiny"]
     monkeypatch.setitem(zoo.RECIPES, "tiny", zoo.Recipe(recipe.build, 2, recipe.description))

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 
-def feedback(passed: bool, success: str, hint: str) -> bool:
+def feedback(passed: bool, success: str, hint: str) -> None:
     """Print a one-line verdict: the success message, or a hint towards the answer."""
     print(f"✅ {success}" if passed else f"❌ Not yet: {hint}")
-    return passed
 
 
 def attempt(solution: Callable, *args):

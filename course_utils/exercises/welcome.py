@@ -4,52 +4,49 @@ from __future__ import annotations
 
 import torch
 
-from ..metrics import accuracy
+from ..metrics import accuracy_by_group
 from ..sentiment import SentimentAnalyzer
 from . import attempt, feedback
 
 
 def check_positive_probability(positive_probability, analyzer: SentimentAnalyzer,
-                               texts: list[str]) -> bool:
+                               texts: list[str]) -> None:
     """Exercise 1: the probability of the positive class, found through ``id2label``."""
     answer = attempt(positive_probability, texts)
     if answer is None:
-        return False
+        return
     expected = analyzer.predict_proba(texts)[0][:, analyzer.positive_index]
     got = torch.as_tensor(answer, dtype=torch.float32).flatten()
-    return feedback(got.shape == expected.shape and torch.allclose(got, expected, atol=1e-4),
+    feedback(got.shape == expected.shape and torch.allclose(got, expected, atol=1e-4),
                     "your probabilities match the analyzer's positive column.",
                     "softmax the logits, then take the column whose id2label name is positive.")
 
 
 def hardest_category(analyzer: SentimentAnalyzer, split) -> tuple[str, dict]:
     """The category with the lowest accuracy on ``split``, and every category's accuracy."""
-    predicted = analyzer.predict_polarity(split["text"])
-    scores = {}
-    for category in sorted(set(split["category"])):
-        rows = [i for i, c in enumerate(split["category"]) if c == category]
-        scores[category] = accuracy([split["label"][i] for i in rows],
-                                    [predicted[i] for i in rows]).value
+    table = accuracy_by_group(split["label"], analyzer.predict_polarity(split["text"]),
+                              split["category"])
+    scores = table["accuracy"].to_dict()
     return min(scores, key=scores.get), scores
 
 
-def check_hardest_category(answer: str | None, analyzer: SentimentAnalyzer, split) -> bool:
+def check_hardest_category(answer: str | None, analyzer: SentimentAnalyzer, split) -> None:
     """Exercise 2: name the category where the model does worst."""
     if answer is None:
         print("⏳ Not attempted yet: set `hardest` to a category name.")
-        return False
+        return
     worst, scores = hardest_category(analyzer, split)
     ties = [c for c, s in scores.items() if s == scores[worst]]
-    return feedback(answer in ties, f"{answer!r} is the hardest category ({scores[worst]:.1%}).",
+    feedback(answer in ties, f"{answer!r} is the hardest category ({scores[worst]:.1%}).",
                     f"{answer!r} scores {scores.get(answer, float('nan')):.1%}; "
                     "compute accuracy per category and take the minimum.")
 
 
-def check_fooling_review(text: str, true_label: int, analyzer: SentimentAnalyzer) -> bool:
+def check_fooling_review(text: str, true_label: int, analyzer: SentimentAnalyzer) -> None:
     """Exercise 3: a review of your own that the model gets wrong."""
     if not isinstance(text, str) or not text.strip() or true_label not in (0, 1):
         print("⏳ Not attempted yet: write a review and its true label (0 or 1).")
-        return False
+        return
     predicted = analyzer.predict_polarity([text])[0]
-    return feedback(predicted != true_label, "the model got it wrong: you found a blind spot.",
+    feedback(predicted != true_label, "the model got it wrong: you found a blind spot.",
                     f"the model read it correctly (label {predicted}); try negation or sarcasm.")
