@@ -35,7 +35,9 @@ def setup_source(slug: str) -> str:
     """Code of the setup cell: installs ``course_utils`` from the repository, in Colab only."""
     return "\n".join([
         "# Colab only: install the course's helper package (does nothing elsewhere).",
-        "import subprocess, sys",
+        "import subprocess",
+        "import sys",
+        "",
         'if "google.colab" in sys.modules:',
         '    spec = "bert-descendants-course[offline] @ git+https://github.com/' + slug + '"',
         '    subprocess.run([sys.executable, "-m", "pip", "install", "-q", spec], check=True)',
