@@ -41,6 +41,10 @@ def time_call(fn: Callable[[], object], warmup: int = 2, repeats: int = 10) -> T
         start = time.perf_counter()
         fn()
         times.append(time.perf_counter() - start)
+    return _timing(times)
+
+
+def _timing(times: list[float]) -> Timing:
     ordered = sorted(times)
     p90 = ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))]
     return Timing(statistics.median(times), p90, tuple(times))
@@ -57,13 +61,7 @@ def dummy_inputs(model: torch.nn.Module, batch_size: int, seq_len: int, seed: in
 def model_latency(model: torch.nn.Module, batch_size: int = 1, seq_len: int = 128,
                   warmup: int = 2, repeats: int = 10) -> Timing:
     """Forward-pass time of ``model`` on a random batch, in inference mode."""
-    inputs = dummy_inputs(model, batch_size, seq_len)
-
-    def forward():
-        with torch.inference_mode():
-            model(**inputs)
-
-    return time_call(forward, warmup, repeats)
+    return interleaved_latency({"model": model}, batch_size, seq_len, warmup, repeats)["model"]
 
 
 def parameter_bytes(model: torch.nn.Module) -> int:
@@ -117,6 +115,26 @@ def with_ratios(table: pd.DataFrame, reference: str, columns: list[str]) -> pd.D
     return out
 
 
+def interleaved_latency(models: dict[str, torch.nn.Module], batch_size: int = 1,
+                        seq_len: int = 128, warmup: int = 2,
+                        repeats: int = 10) -> dict[str, Timing]:
+    """Forward-pass timings of several models, measured round-robin.
+
+    Each repeat times every model once, so a burst of load elsewhere on the machine hits all
+    models alike and the ratios between them stay fair.
+    """
+    inputs = {name: dummy_inputs(m, batch_size, seq_len) for name, m in models.items()}
+    times = {name: [] for name in models}
+    with torch.inference_mode():
+        for step in range(warmup + repeats):
+            for name, model in models.items():
+                start = time.perf_counter()
+                model(**inputs[name])
+                if step >= warmup:
+                    times[name].append(time.perf_counter() - start)
+    return {name: _timing(values) for name, values in times.items()}
+
+
 def benchmark_models(models: dict[str, torch.nn.Module], reference: str,
                      batch_size: int = 1, seq_len: int = 128, repeats: int = 10,
                      disk: bool = False) -> pd.DataFrame:
@@ -125,18 +143,18 @@ def benchmark_models(models: dict[str, torch.nn.Module], reference: str,
     Columns: parameters, parameter MB, (checkpoint MB), median and p90 latency in ms,
     throughput in sequences per second, peak extra memory in MB during a forward pass.
     """
+    timings = interleaved_latency(models, batch_size, seq_len, repeats=repeats)
     rows = {}
     for name, model in models.items():
-        timing = model_latency(model, batch_size, seq_len, repeats=repeats)
         with torch.inference_mode():
             peak = peak_memory_during(partial(model, **dummy_inputs(model, batch_size, seq_len)))
         rows[name] = {
             "parameters": sum(p.numel() for p in model.parameters()),
             "parameter MB": parameter_bytes(model) / MB,
             **({"checkpoint MB": checkpoint_bytes(model) / MB} if disk else {}),
-            "latency ms": timing.median * 1e3,
-            "p90 ms": timing.p90 * 1e3,
-            "sequences/s": batch_size / timing.median,
+            "latency ms": timings[name].median * 1e3,
+            "p90 ms": timings[name].p90 * 1e3,
+            "sequences/s": batch_size / timings[name].median,
             "peak extra MB": peak / MB,
         }
     table = pd.DataFrame.from_dict(rows, orient="index")

@@ -85,17 +85,20 @@ def _unknown(name: str, choices) -> ValueError:
     return ValueError(f"unknown model {name!r}; known models: {', '.join(choices)}")
 
 
-def reference_config(name: str) -> PretrainedConfig:
-    """The Hub config of ``name`` (one of the four base checkpoints), built without download."""
+def reference_config(name: str, **overrides) -> PretrainedConfig:
+    """The Hub config of ``name`` (one of the four base checkpoints), built without download.
+
+    ``overrides`` change fields, e.g. ``hidden_act="gelu_pytorch_tanh"`` for ALBERT.
+    """
     if not isinstance(name, str) or name not in REFERENCE_CONFIGS:
         raise _unknown(name, REFERENCE_CONFIGS)
-    fields = dict(REFERENCE_CONFIGS[name])
+    fields = {**REFERENCE_CONFIGS[name], **overrides}
     return AutoConfig.for_model(fields.pop("model_type"), **fields)
 
 
-def build_reference_model(name: str, seed: int = 0) -> torch.nn.Module:
+def build_reference_model(name: str, seed: int = 0, **overrides) -> torch.nn.Module:
     """The full-size bare encoder ``name`` with random weights, in eval mode."""
-    config = reference_config(name)
+    config = reference_config(name, **overrides)
     torch.manual_seed(seed)
     return AutoModel.from_config(config).eval()
 

@@ -10,6 +10,7 @@ The cache lives in ``COURSE_CACHE_DIR`` (default ``~/.cache/bert-descendants-cou
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import os
 import shutil
@@ -31,11 +32,21 @@ MANIFEST = "manifest.json"
 
 @dataclass(frozen=True)
 class Recipe:
-    """How to build one cached checkpoint; bump ``version`` when the recipe changes."""
+    """How to build one cached checkpoint; bump ``version`` when the recipe changes.
 
-    build: Callable[[], tuple]
+    ``build`` returns ``(model, tokenizer)``; it is a callable, or ``"module:function"`` in
+    this package, imported only when the checkpoint is built (lessons own their recipes).
+    """
+
+    build: Callable[[], tuple] | str
     version: int
     description: str
+
+    def run(self) -> tuple:
+        if callable(self.build):
+            return self.build()
+        module, function = self.build.split(":")
+        return getattr(importlib.import_module(module, __package__), function)()
 
 
 def _build_teacher():
@@ -50,6 +61,10 @@ def _build_teacher():
 RECIPES: dict[str, Recipe] = {
     "teacher": Recipe(_build_teacher, 1,
                       "MiniLM-L6-H384 BERT fine-tuned on the reviews train split"),
+    "distilled-student": Recipe(".distillation:build_distilled_student", 1,
+                                "3-layer DistilBERT student distilled from the teacher"),
+    "albert-student": Recipe(".albert:build_albert_student", 1,
+                             "ALBERT-style student: factorised embeddings, shared layers"),
 }
 
 
@@ -101,7 +116,7 @@ def checkpoint_path(name: str, rebuild: bool = False) -> Path:
     start = time.perf_counter()
     staging = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=cache_dir()))
     try:
-        model, tokenizer = recipe.build()
+        model, tokenizer = recipe.run()
         model.save_pretrained(staging, safe_serialization=True)
         tokenizer.save_pretrained(staging)
         _write_manifest(staging, recipe, time.perf_counter() - start)

@@ -53,5 +53,15 @@ def test_colab_badge_and_setup_cell_agree_with_pyproject(notebook):
     assert f"github/{slug}/blob/main/notebooks/{notebook.name}" in cells[0].source
 
 
+def test_readme_colab_links_use_the_slug_and_exist():
+    readme = (ROOT / "README.md").read_text()
+    links = re.findall(r"colab\.research\.google\.com/github/([^/]+/[^/]+)/blob/main/"
+                       r"notebooks/([\w.]+)\)", readme)
+    assert links, "the README has no Colab badges"
+    for slug, notebook in links:
+        assert slug == colab_badges.repo_slug(), "run `python tools/colab_badges.py`"
+        assert (ROOT / "notebooks" / notebook).exists()
+
+
 def test_there_are_notebooks():
     assert NOTEBOOKS, "no lesson notebooks found"

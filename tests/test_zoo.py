@@ -78,5 +78,5 @@ def test_failed_build_leaves_no_partial_folder(tiny_zoo, monkeypatch):
 
 
 def test_unknown_checkpoint_lists_the_zoo():
-    with pytest.raises(ValueError, match="the zoo has: teacher"):
+    with pytest.raises(ValueError, match="the zoo has: teacher, distilled-student"):
         zoo.load("giant")

@@ -6,6 +6,7 @@ run ``python tools/colab_badges.py`` after changing it (a test checks that they 
 
 from __future__ import annotations
 
+import re
 import sys
 import tomllib
 from pathlib import Path
@@ -66,11 +67,25 @@ def update(notebook: Path, slug: str) -> bool:
     return True
 
 
+README_LINK = re.compile(r"colab\.research\.google\.com/github/([^/]+/[^/]+)/blob/main/notebooks/")
+
+
+def update_readme(slug: str, readme: Path = ROOT / "README.md") -> bool:
+    """Point every Colab link in the README at ``slug``; True if it changed."""
+    text = readme.read_text()
+    fresh = README_LINK.sub(f"colab.research.google.com/github/{slug}/blob/main/notebooks/", text)
+    if fresh != text:
+        readme.write_text(fresh)
+    return fresh != text
+
+
 def main() -> int:
     slug = repo_slug()
     for notebook in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
         if update(notebook, slug):
             print(f"updated {notebook.name}")
+    if update_readme(slug):
+        print("updated README.md")
     return 0
 
 

@@ -10,10 +10,10 @@ def feedback(passed: bool, success: str, hint: str) -> None:
     print(f"✅ {success}" if passed else f"❌ Not yet: {hint}")
 
 
-def attempt(solution: Callable, *args):
+def attempt(solution: Callable, *args, **kwargs):
     """Call the student's ``solution``; ``None`` (with a nudge) while it is still a stub."""
     try:
-        return solution(*args)
+        return solution(*args, **kwargs)
     except NotImplementedError:
         print("⏳ Not attempted yet: replace `raise NotImplementedError` with your code.")
         return None
