@@ -15,7 +15,7 @@ STAMP       := $(VENV)/.installed
 .PHONY: course test install lint badges clean
 
 course: $(STAMP)
-	$(BIN)/jupyter lab notebooks/00_welcome.ipynb
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/00_welcome.ipynb
 
 test: lint
 	COURSE_MODE=offline $(BIN)/python -m pytest
