@@ -42,7 +42,7 @@ def check_texts(texts) -> list[str]:
         if len(text) > MAX_CHARS:
             raise ValueError(f"text {i} has {len(text):,} characters (limit {MAX_CHARS:,}): "
                              "split it into smaller pieces")
-    return list(texts)
+    return texts
 
 
 def default_batch_size(device: torch.device) -> int:
