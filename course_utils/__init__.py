@@ -4,7 +4,9 @@ One module per idea: ``runtime`` (mode, device, seeds, banner), ``models`` (refe
 configs, loading), ``data`` (the reviews corpus), ``bench`` (honest measurements),
 ``claims`` (claim-check tables), ``metrics`` (accuracy with intervals), ``training``
 (fine-tuning with the ``Trainer``), ``zoo`` (cached course checkpoints), ``sentiment``
-(a batched analyzer).
+(a batched analyzer), ``architecture`` (configs, FLOPs, shape traces), ``tokenization``
+and ``token_explorer`` (WordPiece, BPE and Unigram trained and measured), ``plots``,
+``widgets`` and ``exercises`` (automatic feedback, one module per lesson).
 """
 
 from .runtime import current_mode, device, setup_lesson
