@@ -1,0 +1,583 @@
+"""Knowledge distillation, DistilBERT's recipe (Sanh et al. 2019) in miniature.
+
+Three loss terms, each defined once: :func:`soft_target_loss` (KL divergence between the
+temperature-softened distributions, times T squared, Hinton et al. 2015 §2),
+:func:`hard_label_loss` (cross-entropy on the true labels) and :func:`hidden_cosine_loss`
+(aligns the student's last hidden states with the teacher's). :class:`DistillationTrainer`
+combines them on top of the ``transformers`` ``Trainer``, so the same code runs on a CPU, a
+GPU, or several with ``accelerate``.
+
+The student is a real ``DistilBertForSequenceClassification`` made from the BERT-architecture
+teacher by :func:`bert_to_distilbert` (every other layer; no token-type embeddings, no pooler),
+with the weight mapping spelled out in :data:`LAYER_MAPPING`.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from datasets import Dataset, DatasetDict
+from transformers import (
+    DataCollatorWithPadding,
+    DistilBertConfig,
+    DistilBertForSequenceClassification,
+    Trainer,
+)
+
+from .runtime import seed_everything
+from .training import ID2LABEL, LABEL2ID, compute_accuracy, training_arguments
+
+# ---------------------------------------------------------------------------------------------
+# The three loss terms
+# ---------------------------------------------------------------------------------------------
+
+
+def soften(logits: torch.Tensor, temperature: float) -> torch.Tensor:
+    """Softmax of ``logits / T``: T = 1 is the usual softmax, larger T flattens it."""
+    return torch.softmax(logits / temperature, dim=-1)
+
+
+def soft_target_loss(student_logits: torch.Tensor, teacher_logits: torch.Tensor,
+                     temperature: float = 2.0) -> torch.Tensor:
+    """KL(teacher_T || student_T) * T², averaged over the batch (Hinton et al. 2015, §2).
+
+    Both distributions are softened with the same temperature; the T² factor keeps the size
+    of the gradients independent of T, so the weights of the loss terms need no retuning.
+    """
+    log_student = F.log_softmax(student_logits / temperature, dim=-1)
+    log_teacher = F.log_softmax(teacher_logits / temperature, dim=-1)
+    kl = F.kl_div(log_student, log_teacher, reduction="batchmean", log_target=True)
+    return kl * temperature**2
+
+
+def hard_label_loss(student_logits: torch.Tensor, labels: torch.Tensor,
+                    ignore_index: int = -100) -> torch.Tensor:
+    """Cross-entropy against the true labels; examples labelled ``ignore_index`` (unlabelled
+    transfer examples) are skipped, and a batch without any label contributes 0."""
+    if not (labels != ignore_index).any():
+        return student_logits.sum() * 0.0
+    return F.cross_entropy(student_logits, labels, ignore_index=ignore_index)
+
+
+def hidden_cosine_loss(student_hidden: torch.Tensor, teacher_hidden: torch.Tensor,
+                       attention_mask: torch.Tensor | None = None) -> torch.Tensor:
+    """Mean of 1 - cos(student, teacher) over the real (unpadded) token positions.
+
+    DistilBERT's L_cos: it pulls the directions of the student's hidden vectors towards the
+    teacher's. Shapes ``(batch, tokens, hidden)``; the hidden sizes must match.
+    """
+    distance = 1.0 - F.cosine_similarity(student_hidden, teacher_hidden, dim=-1)
+    if attention_mask is None:
+        return distance.mean()
+    mask = attention_mask.to(distance.dtype)
+    return (distance * mask).sum() / mask.sum().clamp(min=1.0)
+
+
+@dataclass(frozen=True)
+class LossWeights:
+    """Weights of the three terms and the temperature (DistilBERT used 5 : 2 : 1, no MLM
+    here since the student learns the task directly)."""
+
+    soft: float = 1.0
+    hard: float = 1.0
+    cosine: float = 1.0
+    temperature: float = 2.0
+
+
+def distillation_loss(student_logits, teacher_logits, labels, weights: LossWeights,
+                      student_hidden=None, teacher_hidden=None, attention_mask=None):
+    """The weighted sum of the three terms, and each term's value (for logging)."""
+    terms = {"hard": hard_label_loss(student_logits, labels)}
+    if weights.soft:
+        terms["soft"] = soft_target_loss(student_logits, teacher_logits, weights.temperature)
+    if weights.cosine:
+        terms["cosine"] = hidden_cosine_loss(student_hidden, teacher_hidden, attention_mask)
+    total = sum(getattr(weights, name) * value for name, value in terms.items())
+    return total, terms
+
+
+# ---------------------------------------------------------------------------------------------
+# The trainer
+# ---------------------------------------------------------------------------------------------
+
+
+class DistillationTrainer(Trainer):
+    """A ``Trainer`` whose training loss is :func:`distillation_loss`.
+
+    The teacher's outputs come from the batch when precomputed (``teacher_logits`` and
+    ``teacher_hidden``, see :class:`TeacherOutputsCollator`), otherwise from ``teacher``, run
+    without gradients on the same inputs. Evaluation uses the plain cross-entropy.
+    """
+
+    def __init__(self, *args, teacher=None, weights: LossWeights = LossWeights(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.teacher = teacher.eval() if teacher is not None else None
+        self.weights = weights
+        if self.teacher is not None:
+            self.teacher.to(self.args.device)
+
+    def _teacher_outputs(self, inputs, need_hidden: bool):
+        if self.teacher is None:
+            raise ValueError("no precomputed teacher outputs in the batch and no teacher given")
+        with torch.no_grad():
+            out = self.teacher(input_ids=inputs["input_ids"],
+                               attention_mask=inputs["attention_mask"],
+                               output_hidden_states=need_hidden)
+        return out.logits, (out.hidden_states[-1] if need_hidden else None)
+
+    def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
+        inputs = dict(inputs)
+        labels = inputs.pop("labels")
+        teacher_logits = inputs.pop("teacher_logits", None)
+        teacher_hidden = inputs.pop("teacher_hidden", None)
+        if not model.training:  # evaluation: the task loss only
+            outputs = model(**inputs)
+            loss = hard_label_loss(outputs.logits, labels)
+            return (loss, outputs) if return_outputs else loss
+        need_hidden = bool(self.weights.cosine)
+        need_teacher = bool(self.weights.soft or self.weights.cosine)
+        if need_teacher and (teacher_logits is None or (need_hidden and teacher_hidden is None)):
+            teacher_logits, teacher_hidden = self._teacher_outputs(inputs, need_hidden)
+        outputs = model(**inputs, output_hidden_states=need_hidden)
+        loss, _ = distillation_loss(
+            outputs.logits, teacher_logits, labels, self.weights,
+            student_hidden=outputs.hidden_states[-1] if need_hidden else None,
+            teacher_hidden=teacher_hidden, attention_mask=inputs["attention_mask"])
+        return (loss, outputs) if return_outputs else loss
+
+
+class TeacherOutputsCollator(DataCollatorWithPadding):
+    """Pads a batch and attaches the teacher's precomputed logits and last hidden states,
+    looked up by each example's ``idx`` (so the teacher runs once, not once per epoch)."""
+
+    def __init__(self, tokenizer, logits: torch.Tensor, hidden: torch.Tensor | None = None):
+        super().__init__(tokenizer)
+        self.logits, self.hidden = logits, hidden
+
+    def __call__(self, features):
+        index = [f["idx"] for f in features] if "idx" in features[0] else None
+        features = [{k: v for k, v in f.items() if k != "idx"} for f in features]
+        batch = super().__call__(features)
+        if index is not None:
+            batch["teacher_logits"] = self.logits[index]
+            if self.hidden is not None:
+                batch["teacher_hidden"] = self.hidden[index, :batch["input_ids"].shape[1]]
+        return batch
+
+
+# ---------------------------------------------------------------------------------------------
+# The student: BERT -> DistilBERT
+# ---------------------------------------------------------------------------------------------
+
+EMBEDDING_MAPPING = {
+    "embeddings.word_embeddings": "embeddings.word_embeddings",
+    "embeddings.position_embeddings (+ token type 0)": "embeddings.position_embeddings",
+    "embeddings.LayerNorm": "embeddings.LayerNorm",
+}
+"""BERT embedding module -> DistilBERT module. DistilBERT has no token types: BERT adds
+``token_type_embeddings[0]`` to every position of a single text, so that vector is folded
+into the position embeddings and the outputs stay identical."""
+
+LAYER_MAPPING = {
+    "attention.self.query": "attention.q_lin",
+    "attention.self.key": "attention.k_lin",
+    "attention.self.value": "attention.v_lin",
+    "attention.output.dense": "attention.out_lin",
+    "attention.output.LayerNorm": "sa_layer_norm",
+    "intermediate.dense": "ffn.lin1",
+    "output.dense": "ffn.lin2",
+    "output.LayerNorm": "output_layer_norm",
+}
+"""Inside one layer: BERT ``encoder.layer.i.<name>`` -> DistilBERT ``transformer.layer.j.<name>``."""
+
+HEAD_MAPPING = {"pooler.dense": "pre_classifier", "classifier": "classifier"}
+"""The head: BERT's pooler (tanh) becomes DistilBERT's pre-classifier (ReLU), so the head's
+outputs differ at first and are retrained; the encoder's hidden states do not."""
+
+
+def every_other_layer(n_teacher_layers: int) -> list[int]:
+    """Teacher layers the student starts from: 0, 2, 4, ... (half of them)."""
+    return list(range(0, n_teacher_layers, 2))
+
+
+def distilbert_config(teacher_config, n_layers: int) -> DistilBertConfig:
+    """A DistilBERT config with the teacher's width, vocabulary and labels, ``n_layers`` deep."""
+    return DistilBertConfig(
+        vocab_size=teacher_config.vocab_size, dim=teacher_config.hidden_size,
+        n_layers=n_layers, n_heads=teacher_config.num_attention_heads,
+        hidden_dim=teacher_config.intermediate_size, activation=teacher_config.hidden_act,
+        max_position_embeddings=teacher_config.max_position_embeddings,
+        dropout=teacher_config.hidden_dropout_prob,
+        attention_dropout=teacher_config.attention_probs_dropout_prob,
+        pad_token_id=teacher_config.pad_token_id, num_labels=teacher_config.num_labels,
+        id2label=dict(teacher_config.id2label), label2id=dict(teacher_config.label2id),
+        seq_classif_dropout=0.1,
+    )
+
+
+def weight_mapping(layers: list[int]) -> list[tuple[str, str]]:
+    """Every (BERT module, DistilBERT module) pair copied, in order, for the chosen layers."""
+    pairs = [(f"bert.{b}", f"distilbert.{d}") for b, d in EMBEDDING_MAPPING.items()]
+    for j, i in enumerate(layers):
+        pairs += [(f"bert.encoder.layer.{i}.{b}", f"distilbert.transformer.layer.{j}.{d}")
+                  for b, d in LAYER_MAPPING.items()]
+    pairs += [(f"bert.{b}" if b.startswith("pooler") else b, d) for b, d in HEAD_MAPPING.items()]
+    return pairs
+
+
+def _module(model, name: str):
+    return model.get_submodule(name.split(" ")[0])
+
+
+@torch.no_grad()
+def bert_to_distilbert(teacher, layers: list[int] | None = None,
+                       random_init: bool = False, seed: int = 0):
+    """A ``DistilBertForSequenceClassification`` built from the BERT teacher's weights.
+
+    ``layers`` are the teacher layers to copy (default: every other one); ``random_init``
+    keeps the same architecture with random weights instead (the paper's ablation).
+    """
+    layers = every_other_layer(teacher.config.num_hidden_layers) if layers is None else layers
+    seed_everything(seed)
+    student = DistilBertForSequenceClassification(distilbert_config(teacher.config, len(layers)))
+    if random_init:
+        return student
+    for source, target in weight_mapping(layers):
+        src, dst = _module(teacher, source), _module(student, target)
+        for name, tensor in dst.named_parameters(recurse=False):
+            tensor.copy_(getattr(src, name))
+    token_type = teacher.bert.embeddings.token_type_embeddings.weight[0]
+    student.distilbert.embeddings.position_embeddings.weight.add_(token_type)
+    return student.to(next(teacher.parameters()).device)
+
+
+def student_tokenizer(teacher_tokenizer):
+    """The teacher's tokenizer, without token-type ids (DistilBERT takes none)."""
+    from copy import deepcopy
+
+    tokenizer = deepcopy(teacher_tokenizer)
+    tokenizer.model_input_names = ["input_ids", "attention_mask"]
+    return tokenizer
+
+
+def mapping_table(layers: list[int]):
+    """The weight mapping as a table: BERT module, DistilBERT module, parameters copied."""
+    import pandas as pd
+
+    rows = [{"teacher (BERT)": s, "student (DistilBERT)": t} for s, t in weight_mapping(layers)]
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# The transfer set and the distillation run
+# ---------------------------------------------------------------------------------------------
+
+SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+")
+
+
+def transfer_set(train: Dataset, min_words: int = 4) -> Dataset:
+    """The labelled reviews plus each of their sentences as an extra *unlabelled* example
+    (label -100), for the teacher to score (Tang et al. 2019 augment the transfer set too)."""
+    texts, labels = list(train["text"]), list(train["label"])
+    sentences = [s for text in train["text"] for s in SENTENCE_SPLIT.split(text)
+                 if len(s.split()) >= min_words]
+    return Dataset.from_dict({"text": texts + sentences,
+                              "label": labels + [-100] * len(sentences)})
+
+
+def encode(dataset: Dataset, tokenizer, max_length: int) -> Dataset:
+    """Token ids (no token types) and labels, plus an ``idx`` column."""
+    def run(batch):
+        return tokenizer(batch["text"], truncation=True, max_length=max_length,
+                         return_token_type_ids=False)
+
+    encoded = dataset.map(run, batched=True, remove_columns=["text"])
+    keep = {"input_ids", "attention_mask", "label"}
+    encoded = encoded.remove_columns([c for c in encoded.column_names if c not in keep])
+    return encoded.add_column("idx", list(range(len(encoded))))
+
+
+@torch.no_grad()
+def teacher_outputs(teacher, encoded: Dataset, tokenizer, batch_size: int = 32):
+    """The teacher's logits ``(n, labels)`` and last hidden states ``(n, max_len, hidden)``,
+    for every example of ``encoded``, computed once in length-sorted batches."""
+    teacher.eval()
+    ids = encoded["input_ids"]
+    longest = max(len(x) for x in ids)
+    logits = torch.zeros(len(ids), teacher.config.num_labels)
+    hidden = torch.zeros(len(ids), longest, teacher.config.hidden_size)
+    order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+    device = next(teacher.parameters()).device
+    for start in range(0, len(order), batch_size):
+        chunk = order[start:start + batch_size]
+        batch = tokenizer.pad({"input_ids": [ids[i] for i in chunk]}, return_tensors="pt")
+        out = teacher(**{k: v.to(device) for k, v in batch.items()}, output_hidden_states=True)
+        logits[chunk] = out.logits.float().cpu()
+        hidden[chunk, :batch["input_ids"].shape[1]] = out.hidden_states[-1].float().cpu()
+    return logits, hidden
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """The miniature's settings (chosen on validation accuracy, never on test)."""
+
+    epochs: float = 2
+    learning_rate: float = 1e-4
+    batch_size: int = 32
+    max_length: int = 64
+    weights: LossWeights = LossWeights()
+    freeze_embeddings: bool = True
+
+
+MINIATURE = Recipe()
+
+
+def distil(student, tokenizer, train: Dataset, validation: Dataset, teacher=None,
+           recipe: Recipe = MINIATURE, seed: int = 0, cached=None, **overrides):
+    """Train ``student`` with :class:`DistillationTrainer` on ``train`` (labels of -100 are
+    unlabelled), keep the epoch best on ``validation``. Returns the model and log history.
+
+    ``cached`` = (logits, hidden) precomputed by :func:`teacher_outputs` for ``train``;
+    without it the teacher runs at every step.
+    """
+    seed_everything(seed)
+    if recipe.freeze_embeddings:  # the teacher's embeddings are kept: faster, less overfitting
+        student.base_model.embeddings.requires_grad_(False)
+    data = DatasetDict(train=encode(train, tokenizer, recipe.max_length),
+                       validation=encode(validation, tokenizer, recipe.max_length)
+                       .remove_columns("idx"))
+    if cached is not None:
+        collator = TeacherOutputsCollator(tokenizer, *cached)
+    else:
+        collator = DataCollatorWithPadding(tokenizer)
+        data["train"] = data["train"].remove_columns("idx")
+    with tempfile.TemporaryDirectory() as output_dir:
+        args = training_arguments(output_dir, recipe.epochs, recipe.learning_rate,
+                                  recipe.batch_size, seed, remove_unused_columns=False,
+                                  **overrides)
+        trainer = DistillationTrainer(
+            model=student, args=args, teacher=teacher, weights=recipe.weights,
+            train_dataset=data["train"], eval_dataset=data["validation"],
+            data_collator=collator, processing_class=tokenizer, compute_metrics=compute_accuracy)
+        trainer.train()
+    return trainer.model.eval(), trainer.state.log_history
+
+
+_CACHE: dict = {}
+
+
+def prepared_transfer(teacher, tokenizer, recipe: Recipe = MINIATURE):
+    """The transfer set built from the reviews' train split and the teacher's outputs on it
+    (memoised for this process: the lesson's experiments share them)."""
+    from .data import load_reviews
+
+    key = (teacher.config.name_or_path, recipe.max_length)
+    if key not in _CACHE:
+        train = transfer_set(load_reviews()["train"])
+        _CACHE.clear()
+        _CACHE[key] = train, teacher_outputs(teacher, encode(train, tokenizer,
+                                                             recipe.max_length), tokenizer)
+    return _CACHE[key]
+
+
+def build_distilled_student(recipe: Recipe = MINIATURE, seed: int = 0):
+    """The zoo's ``distilled-student``: 3 layers (teacher layers 0, 2, 4) distilled from the
+    zoo's teacher with the full loss on the augmented transfer set. Returns (model, tokenizer).
+    """
+    from . import zoo
+    from .data import load_reviews
+
+    teacher, teacher_tok = zoo.load("teacher")
+    tokenizer = student_tokenizer(teacher_tok)
+    train, cached = prepared_transfer(teacher, tokenizer, recipe)
+    student = bert_to_distilbert(teacher, seed=seed)
+    student, _ = distil(student, tokenizer, train, load_reviews()["validation"],
+                        teacher=teacher, recipe=recipe, seed=seed, cached=cached)
+    student.config.id2label, student.config.label2id = dict(ID2LABEL), dict(LABEL2ID)
+    return student, tokenizer
+
+
+
+
+# ---------------------------------------------------------------------------------------------
+# What the lesson shows: softened distributions, a widget, the results table
+# ---------------------------------------------------------------------------------------------
+
+TEMPERATURES = (1, 2, 4, 8)
+
+
+@torch.no_grad()
+def softened_table(model, tokenizer, texts: list[str], temperatures=TEMPERATURES):
+    """The model's positive-class probability for each text at each temperature."""
+    import pandas as pd
+
+    batch = tokenizer(texts, padding=True, truncation=True, return_tensors="pt")
+    logits = model(**batch.to(next(model.parameters()).device)).logits.float().cpu()
+    positive = model.config.label2id.get("POSITIVE", 1)
+    rows = {f"T = {t}": soften(logits, t)[:, positive].numpy() for t in temperatures}
+    table = pd.DataFrame(rows, index=[t if len(t) < 60 else t[:57] + "..." for t in texts])
+    table.index.name = "P(positive)"
+    return table
+
+
+def plot_temperatures(table, title: str = "The teacher's soft targets at four temperatures"):
+    """Bars of P(negative) and P(positive) per text, one panel per temperature."""
+    import matplotlib.pyplot as plt
+
+    from .plots import _finish
+
+    fig, axes = plt.subplots(1, len(table.columns), figsize=(11, 3.2), sharey=True)
+    labels = [f"review {i + 1}" for i in range(len(table))]
+    for ax, column in zip(axes, table.columns):
+        positive = table[column].to_numpy()
+        ax.barh(labels, 1 - positive, color="#C44E52", label="negative")
+        ax.barh(labels, positive, left=1 - positive, color="#55A868", label="positive")
+        ax.set_xlim(0, 1)
+        ax.set_title(column)
+        ax.invert_yaxis()
+    axes[0].legend(loc="lower left", fontsize=8)
+    fig.suptitle(title)
+    return _finish(fig)
+
+
+def temperature_explorer(model, tokenizer, texts: list[str]):
+    """A slider for T: the teacher's softened distribution on ``texts``, live."""
+    import ipywidgets as widgets
+    from IPython.display import display
+
+    slider = widgets.FloatLogSlider(value=1, base=2, min=-1, max=4, step=0.25,
+                                    description="T")
+    output = widgets.Output()
+
+    def show(*_):
+        output.clear_output(wait=True)
+        with output:
+            display(softened_table(model, tokenizer, texts, [round(slider.value, 2)]).round(3))
+
+    slider.observe(show, "value")
+    show()
+    return widgets.VBox([slider, output])
+
+
+def accuracy_row(model, tokenizer, splits, names=("validation", "test", "challenge")) -> dict:
+    """Accuracy (n, 95% interval) of ``model`` on each split, as printable strings and values."""
+    from .metrics import accuracy
+    from .sentiment import SentimentAnalyzer
+
+    analyzer = SentimentAnalyzer(model, tokenizer)
+    return {name: accuracy(splits[name]["label"], analyzer.predict_polarity(splits[name]["text"]))
+            for name in names}
+
+
+def size_row(model) -> dict:
+    """Encoder parameters, total parameters and the safetensors size on disk (MB)."""
+    from .bench import MB, checkpoint_bytes
+    from .models import parameter_breakdown
+
+    parts = parameter_breakdown(model)
+    return {"encoder params (M)": round(parts["encoder"] / 1e6, 2),
+            "total params (M)": round(parts["total"] / 1e6, 2),
+            "on disk (MB)": round(checkpoint_bytes(model) / MB, 1)}
+
+
+@torch.no_grad()
+def conversion_check(teacher, tokenizer, texts: list[str], atol: float = 1e-4):
+    """Does the converted DistilBERT reproduce the teacher's hidden states? Two cases: all
+    layers against the teacher, every other layer against the teacher truncated to them."""
+    import copy
+
+    import pandas as pd
+
+    batch = tokenizer(texts, padding=True, truncation=True, max_length=128,
+                      return_tensors="pt").to(next(teacher.parameters()).device)
+    real = batch["attention_mask"].bool()
+    n = teacher.config.num_hidden_layers
+    rows = []
+    for layers in (list(range(n)), every_other_layer(n)):
+        reference = copy.deepcopy(teacher).eval()
+        reference.bert.encoder.layer = torch.nn.ModuleList(
+            [reference.bert.encoder.layer[i] for i in layers])
+        expected = reference(**batch, output_hidden_states=True).hidden_states
+        student = bert_to_distilbert(teacher, layers).eval()
+        got = student(**batch, output_hidden_states=True).hidden_states
+        worst = max((a[real] - b[real]).abs().max().item() for a, b in zip(expected, got))
+        rows.append({"student layers": str(layers), "compared with": f"teacher layers {layers}",
+                     "hidden states compared": len(got),
+                     f"all equal within {atol:g}": worst < atol})
+    return pd.DataFrame(rows)
+
+
+EXPERIMENTS = {
+    "hard labels only": {"weights": LossWeights(soft=0, hard=1, cosine=0), "transfer": False},
+    "random init": {"random_init": True},
+    "no soft targets": {"weights": LossWeights(soft=0, hard=1, cosine=1)},
+    "no cosine": {"weights": LossWeights(soft=1, hard=1, cosine=0)},
+    "T = 1": {"weights": LossWeights(temperature=1.0)},
+}
+"""The lesson's experiments: changes to the full recipe (:data:`MINIATURE`)."""
+
+
+def run_experiment(name: str, teacher, tokenizer, recipe: Recipe = MINIATURE, seed: int = 0):
+    """Train the 3-layer student of experiment ``name`` (a key of :data:`EXPERIMENTS`).
+
+    ``random_init`` keeps the teacher's (frozen) embeddings and randomises every layer and
+    the head; ``transfer`` False trains on the labelled reviews only, without a teacher.
+    """
+    from dataclasses import replace
+
+    from .data import load_reviews
+
+    change = EXPERIMENTS[name]
+    if "weights" in change:
+        recipe = replace(recipe, weights=change["weights"])
+    student = bert_to_distilbert(teacher, seed=seed)
+    if change.get("random_init"):
+        fresh = bert_to_distilbert(teacher, random_init=True, seed=seed)
+        fresh.distilbert.embeddings.load_state_dict(student.distilbert.embeddings.state_dict())
+        student = fresh
+    reviews = load_reviews()
+    if change.get("transfer", True):
+        train, cached = prepared_transfer(teacher, tokenizer, recipe)
+        return distil(student, tokenizer, train, reviews["validation"], teacher=teacher,
+                      recipe=recipe, seed=seed, cached=cached)[0]
+    return distil(student, tokenizer, reviews["train"], reviews["validation"],
+                  recipe=recipe, seed=seed)[0]
+
+
+def results_table(references: dict, students: dict, splits):
+    """Accuracy (n, 95% interval) on validation, test and challenge, encoder and total
+    parameters and on-disk size for every ``name: (model, tokenizer)``; ``_test`` holds the
+    test accuracy as a number (for the claim check)."""
+    import pandas as pd
+
+    rows = {}
+    for name, (model, tokenizer) in {**references, **students}.items():
+        scores = accuracy_row(model, tokenizer, splits)
+        rows[name] = {**{split: str(a) for split, a in scores.items()}, **size_row(model),
+                      "_test": scores["test"].value}
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def distil_online(layers: list[int] | None = None, epochs: float = 3, seed: int = 0):
+    """Online only: distil ``bert-base-uncased`` fine-tuned on SST-2 into a DistilBERT student
+    (default: every other layer, 6 of 12) on SST-2's training sentences, on a GPU."""
+    from dataclasses import replace
+
+    from datasets import load_dataset
+    from transformers import AutoModelForSequenceClassification
+
+    from .models import SST2_CHECKPOINTS, load_encoder, load_tokenizer
+
+    name = SST2_CHECKPOINTS["bert"]
+    teacher = load_encoder(name, AutoModelForSequenceClassification)
+    tokenizer = student_tokenizer(load_tokenizer(name))
+    sst2 = load_dataset("glue", "sst2").rename_column("sentence", "text")
+    student = bert_to_distilbert(teacher, layers, seed=seed)
+    recipe = replace(MINIATURE, epochs=epochs, learning_rate=5e-5, batch_size=32,
+                     max_length=66, freeze_embeddings=False)
+    return distil(student, tokenizer, sst2["train"], sst2["validation"], teacher=teacher,
+                  recipe=recipe, seed=seed, fp16=torch.cuda.is_available())

@@ -1,0 +1,48 @@
+"""Checks for the exercises of lesson 03 (knowledge distillation)."""
+
+from __future__ import annotations
+
+import torch
+
+from ..distillation import soft_target_loss, weight_mapping
+from ..models import parameter_breakdown
+from . import attempt, feedback
+
+
+def check_soft_target_loss(solution) -> None:
+    """Exercise 1: the soft-target loss, KL(teacher_T || student_T) * T², batch mean."""
+    generator = torch.Generator().manual_seed(3)
+    student = torch.randn(6, 3, generator=generator) * 3
+    teacher = torch.randn(6, 3, generator=generator) * 3
+    answers = {}
+    for temperature in (1.0, 2.0, 5.0):
+        answer = attempt(solution, student, teacher, temperature)
+        if answer is None:
+            return
+        answers[temperature] = torch.as_tensor(answer, dtype=torch.float32).reshape(())
+    wrong = [t for t, a in answers.items()
+             if not torch.allclose(a, soft_target_loss(student, teacher, t), atol=1e-5)]
+    feedback(not wrong, "your loss matches at T = 1, 2 and 5.",
+             f"wrong at T = {wrong}: soften both with T, KL(teacher || student) averaged over "
+             "the batch, times T².")
+
+
+def check_mapped_module(answer: str | None, target: str, layers: list[int]) -> None:
+    """Exercise 2: the teacher module that initialises a given student module."""
+    if answer is None:
+        print("⏳ Not attempted yet: set `source` to a teacher module name.")
+        return
+    expected = {t: s for s, t in weight_mapping(layers)}[target]
+    feedback(answer.strip() == expected, f"{target} starts as {expected}.",
+             "student layer j is teacher layer layers[j]; ffn.lin1 is BERT's "
+             "intermediate.dense.")
+
+
+def check_total_ratio(answer: float | None, teacher, student) -> None:
+    """Exercise 3: the student's total parameters as a fraction of the teacher's."""
+    if answer is None:
+        print("⏳ Not attempted yet: set `ratio` to a number between 0 and 1.")
+        return
+    expected = parameter_breakdown(student)["total"] / parameter_breakdown(teacher)["total"]
+    feedback(abs(float(answer) - expected) < 0.01, f"{expected:.3f}: embeddings dominate.",
+             f"{float(answer):.3f} is off; half the encoder goes, every embedding stays.")
