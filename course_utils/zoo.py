@@ -63,7 +63,7 @@ RECIPES: dict[str, Recipe] = {
                       "MiniLM-L6-H384 BERT fine-tuned on the reviews train split"),
     "distilled-student": Recipe(".distillation:build_distilled_student", 1,
                                 "3-layer DistilBERT student distilled from the teacher"),
-    "albert-student": Recipe(".albert:build_albert_student", 1,
+    "albert-student": Recipe(".albert:build_albert_student", 2,
                              "ALBERT-style student: factorised embeddings, shared layers"),
 }
 
