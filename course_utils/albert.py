@@ -25,7 +25,8 @@ from IPython.display import display
 from transformers import AlbertConfig, AlbertForSequenceClassification, AlbertModel
 
 from .architecture import dims, flops_per_token
-from .plots import _finish
+from .models import parameter_count as count_parameters  # a shared tensor counts once
+from .plots import finish_figure
 from .runtime import seed_everything
 
 SCHEMES = ("all-shared", "attention-only", "ffn-only", "not-shared")
@@ -133,11 +134,6 @@ def build_shared_albert(config: AlbertConfig, scheme: str = "all-shared") -> Alb
     return model
 
 
-def count_parameters(model: torch.nn.Module) -> int:
-    """Distinct parameters (a shared tensor counts once)."""
-    return sum(p.numel() for p in model.parameters())
-
-
 def meta_count(config: AlbertConfig, scheme: str) -> int:
     """Parameters of :func:`build_shared_albert` built on the meta device (no memory)."""
     with torch.device("meta"):
@@ -190,7 +186,7 @@ def plot_embedding_parameters(vocab: int = 30000, hidden: int = 768, sizes=None)
     ax.set_ylabel("word-embedding parameters (M)")
     ax.set_title(f"Factorised embeddings, V = {vocab:,}, H = {hidden}")
     ax.legend(loc="lower right")
-    return _finish(fig)
+    return finish_figure(fig)
 
 
 # ---------------------------------------------------------------- SVD and the student
@@ -539,4 +535,4 @@ def plot_svd_tradeoff(table: pd.DataFrame, teacher_accuracy: float):
     ax.set_ylim(0.4, 1.0)
     ax.set_title("Factorising the teacher's embeddings: parameters versus accuracy")
     ax.legend(loc="lower right")
-    return _finish(fig)
+    return finish_figure(fig)

@@ -428,7 +428,7 @@ def plot_temperatures(table, title: str = "The teacher's soft targets at four te
     """Bars of P(negative) and P(positive) per text, one panel per temperature."""
     import matplotlib.pyplot as plt
 
-    from .plots import _finish
+    from .plots import finish_figure
 
     fig, axes = plt.subplots(1, len(table.columns), figsize=(11, 3.2), sharey=True)
     labels = [f"review {i + 1}" for i in range(len(table))]
@@ -441,7 +441,7 @@ def plot_temperatures(table, title: str = "The teacher's soft targets at four te
         ax.invert_yaxis()
     axes[0].legend(loc="lower left", fontsize=8)
     fig.suptitle(title)
-    return _finish(fig)
+    return finish_figure(fig)
 
 
 def temperature_explorer(model, tokenizer, texts: list[str]):

@@ -21,7 +21,7 @@ def plot_accuracy(table: pd.DataFrame, title: str, reference: float | None = Non
     ax.set_xlim(0, 1)
     ax.set_xlabel("accuracy (95% interval)")
     ax.set_title(title)
-    return _finish(fig)
+    return finish_figure(fig)
 
 
 def plot_parameter_breakdown(table: pd.DataFrame, title: str = "Where the parameters are"):
@@ -34,7 +34,7 @@ def plot_parameter_breakdown(table: pd.DataFrame, title: str = "Where the parame
     ax.set_xlabel("parameters (millions)")
     ax.set_title(title)
     ax.invert_yaxis()
-    return _finish(fig)
+    return finish_figure(fig)
 
 
 def plot_ratios(table: pd.DataFrame, columns: list[str], reference: str, title: str):
@@ -45,10 +45,10 @@ def plot_ratios(table: pd.DataFrame, columns: list[str], reference: str, title: 
     ax.axhline(1.0, color="black", linewidth=0.8)
     ax.set_ylabel(f"ratio to {reference}")
     ax.set_title(title)
-    return _finish(fig)
+    return finish_figure(fig)
 
 
-def _finish(fig):
+def finish_figure(fig):
     """Tidy the layout and close the figure so that only the returned value displays it."""
     fig.tight_layout()
     plt.close(fig)
