@@ -14,7 +14,6 @@ from __future__ import annotations
 import itertools
 import math
 import random
-import re
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
@@ -25,6 +24,7 @@ from IPython.display import display
 from transformers import AlbertConfig, AlbertForSequenceClassification, AlbertModel
 
 from .architecture import dims, flops_per_token
+from .data import split_sentences
 from .models import parameter_count as count_parameters  # a shared tensor counts once
 from .plots import finish_figure
 from .runtime import seed_everything
@@ -351,11 +351,6 @@ def build_albert_student():
 
 
 # ---------------------------------------------------------------- SOP versus NSP
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of a review (split after ., ! or ? followed by a space)."""
-    return [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
 
 
 def order_examples(split, seed: int = 0, max_sentences: int = 5) -> pd.DataFrame:

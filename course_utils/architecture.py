@@ -9,7 +9,7 @@ import pandas as pd
 import torch
 from transformers import AutoModel, PretrainedConfig
 
-from .models import REFERENCE_CONFIGS, reference_config
+from .models import REFERENCE_CONFIGS, parameter_count, reference_config
 
 SPECIAL_TOKENS = {
     "bert-base-uncased": ("[CLS]", "[SEP]", "[SEP]"),
@@ -61,8 +61,7 @@ def config_table(names=tuple(REFERENCE_CONFIGS)) -> pd.DataFrame:
 def meta_parameter_count(config: PretrainedConfig) -> int:
     """Parameters of ``AutoModel.from_config(config)``, built on the meta device (no memory)."""
     with torch.device("meta"):
-        model = AutoModel.from_config(config)
-    return sum(p.numel() for p in model.parameters())
+        return parameter_count(AutoModel.from_config(config))
 
 
 def flops_per_token(config: PretrainedConfig, seq_len: int) -> int:

@@ -14,7 +14,6 @@ with the weight mapping spelled out in :data:`LAYER_MAPPING`.
 
 from __future__ import annotations
 
-import re
 import tempfile
 from dataclasses import dataclass
 
@@ -28,6 +27,7 @@ from transformers import (
     Trainer,
 )
 
+from .data import split_sentences
 from .runtime import seed_everything
 from .training import ID2LABEL, LABEL2ID, compute_accuracy, training_arguments
 
@@ -276,14 +276,11 @@ def mapping_table(layers: list[int]):
 # The transfer set and the distillation run
 # ---------------------------------------------------------------------------------------------
 
-SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+")
-
-
 def transfer_set(train: Dataset, min_words: int = 4) -> Dataset:
     """The labelled reviews plus each of their sentences as an extra *unlabelled* example
     (label -100), for the teacher to score (Tang et al. 2019 augment the transfer set too)."""
     texts, labels = list(train["text"]), list(train["label"])
-    sentences = [s for text in train["text"] for s in SENTENCE_SPLIT.split(text)
+    sentences = [s for text in train["text"] for s in split_sentences(text)
                  if len(s.split()) >= min_words]
     return Dataset.from_dict({"text": texts + sentences,
                               "label": labels + [-100] * len(sentences)})

@@ -7,6 +7,7 @@ and ``test`` splits and a ``challenge`` split of hard cases. See ``DATASHEET.md`
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from datasets import ClassLabel, Dataset, DatasetDict, Features, Value
@@ -49,3 +50,8 @@ def load_reviews() -> DatasetDict:
     splits["challenge"] = _dataset(_read_jsonl(HERE / "challenge.jsonl"),
                                    {"phenomenon": Value("string")})
     return DatasetDict(splits)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a review (split after ., ! or ? followed by white space)."""
+    return [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
