@@ -28,6 +28,7 @@ from .data import split_sentences
 from .models import parameter_count as count_parameters  # a shared tensor counts once
 from .plots import finish_figure
 from .runtime import seed_everything
+from .sentiment import review_accuracy
 
 SCHEMES = ("all-shared", "attention-only", "ffn-only", "not-shared")
 """Cross-layer sharing schemes of the paper's Table 4."""
@@ -296,15 +297,6 @@ def parameter_savings(student, teacher) -> dict[str, float]:
     """Parameters of ``student`` and the share of the teacher's it saves."""
     ours, theirs = count_parameters(student), count_parameters(teacher)
     return {"parameters": ours, "saved": 1 - ours / theirs}
-
-
-def review_accuracy(model, tokenizer, split, max_length: int = 64):
-    """Accuracy of ``model`` on a reviews split, the first ``max_length`` tokens of each."""
-    from .metrics import accuracy
-    from .sentiment import SentimentAnalyzer
-
-    analyzer = SentimentAnalyzer(model.eval(), tokenizer, max_length=max_length)
-    return accuracy(split["label"], analyzer.predict_polarity(split["text"]))
 
 
 def svd_experiment(teacher, tokenizer, splits, sizes=(32, 64, 128), epochs: float = 1,

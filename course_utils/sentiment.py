@@ -139,3 +139,11 @@ def load_sentiment_model(name: str | None = None):
     checkpoint = SST2_CHECKPOINTS[key]
     return (load_encoder(checkpoint, AutoModelForSequenceClassification),
             load_tokenizer(checkpoint))
+
+
+def review_accuracy(model, tokenizer, split, max_length: int = 64):
+    """Accuracy of ``model`` on a reviews split, the first ``max_length`` tokens of each."""
+    from .metrics import accuracy
+
+    analyzer = SentimentAnalyzer(model.eval(), tokenizer, max_length=max_length)
+    return accuracy(split["label"], analyzer.predict_polarity(split["text"]))

@@ -1,0 +1,66 @@
+"""Checks for the exercises of lesson 02 (RoBERTa's pretraining)."""
+
+from __future__ import annotations
+
+import random
+
+import torch
+
+from ..pretraining import MASK_PROBABILITY, REPLACEMENT
+from . import attempt, feedback
+
+TOLERANCE = 0.01
+"""Measured rates must be this close to 15% and 80/10/10 (over about 200,000 tokens)."""
+
+
+def _sequences(tokenizer, n: int = 2000, length: int = 100, seed: int = 0) -> list[list[int]]:
+    """Random sequences of ordinary word ids framed by [CLS] ... [SEP]."""
+    rng = random.Random(seed)
+    words = [i for i in range(1000, tokenizer.vocab_size)]
+    return [[tokenizer.cls_token_id, *rng.sample(words, length), tokenizer.sep_token_id]
+            for _ in range(n)]
+
+
+def check_static_masking(solution, tokenizer) -> None:
+    """Exercise 1: ``solution(ids, tokenizer, rng)`` masks one sequence BERT's way and returns
+    (inputs, labels); the check measures its rates on 2,000 sequences."""
+    rng = torch.Generator().manual_seed(0)
+    ordinary = chosen = masked = kept = special = 0
+    for ids in _sequences(tokenizer):
+        result = attempt(solution, list(ids), tokenizer, rng)
+        if result is None:
+            return
+        inputs, labels = (torch.as_tensor(x) for x in result)
+        original = torch.tensor(ids)
+        picked = labels != -100
+        ordinary += len(ids) - 2
+        chosen += int(picked.sum())
+        special += int(picked[0] or picked[-1])
+        masked += int((inputs[picked] == tokenizer.mask_token_id).sum())
+        kept += int((inputs[picked] == original[picked]).sum())
+        if not torch.equal(labels[picked], original[picked]):
+            return feedback(False, "", "labels must hold the original id at every chosen "
+                            "position (and -100 elsewhere).")
+    rates = {"chosen": chosen / ordinary, "[MASK]": masked / chosen,
+             "unchanged": kept / chosen, "random token": 1 - (masked + kept) / chosen}
+    wanted = {"chosen": MASK_PROBABILITY, **REPLACEMENT}
+    off = {k: round(v, 3) for k, v in rates.items() if abs(v - wanted[k]) > TOLERANCE}
+    shown = ", ".join(f"{k} {v:.3f}" for k, v in rates.items())
+    if special:
+        return feedback(False, "", f"[CLS] or [SEP] was chosen {special} times; special tokens "
+                        "must never be masked.")
+    feedback(not off, f"measured {shown}: BERT's recipe (15%, then 80/10/10).",
+             f"measured {shown}; off: {off}. Choose each ordinary token with probability "
+             "0.15, then replace by [MASK] with 0.8, by a random id with 0.1, keep with 0.1.")
+
+
+def check_padding_answer(answer: str, table) -> None:
+    """Exercise 2: which input format wastes the largest share of each batch on padding?"""
+    truth = table["padding at max length"].idxmax()
+    if answer is None:
+        print("⏳ Not attempted yet: set `answer` to one of", ", ".join(table.index))
+        return
+    feedback(answer == truth, f"{truth}: {table.loc[truth, 'padding at max length']:.0%} of "
+             "its positions are padding; packing whole sentences across documents fills them.",
+             f"not {answer!r}: look at how each format stops filling an example (the end of a "
+             "review? a fixed pair?) and at the measured table.")

@@ -1,0 +1,194 @@
+"""Lesson 02's helpers: masking rates, static masks, input formats, the MLM model, fill-mask."""
+
+import io
+from contextlib import redirect_stdout
+
+import pytest
+import torch
+from transformers import BertConfig, BertForMaskedLM
+
+from course_utils import pretraining as pt
+from course_utils.claims import ClaimCheck
+from course_utils.data import load_reviews
+from course_utils.exercises import pretraining as exercises
+from course_utils.models import PACKAGED_ENCODER, load_tokenizer
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    return load_tokenizer(PACKAGED_ENCODER)
+
+
+@pytest.fixture(scope="module")
+def texts():
+    return list(load_reviews()["train"]["text"])[:60]
+
+
+@pytest.fixture(scope="module")
+def tiny_mlm(tokenizer):
+    config = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=2,
+                        num_attention_heads=2, intermediate_size=64)
+    torch.manual_seed(0)
+    return pt.MaskedPositionsLM(config).eval()
+
+
+def test_collator_masks_15_percent_then_80_10_10(tokenizer, texts):
+    blocks = pt.pack_sentences(texts, tokenizer, max_length=64)
+    rates = pt.masking_rates(tokenizer, [{"input_ids": ids} for ids in blocks["input_ids"]],
+                             rounds=30)
+    assert rates["tokens seen"] > 50_000
+    assert rates["chosen"] == pytest.approx(0.15, abs=0.005)
+    assert rates["[MASK]"] == pytest.approx(0.8, abs=0.01)
+    assert rates["random token"] == pytest.approx(0.1, abs=0.01)
+    assert rates["unchanged"] == pytest.approx(0.1, abs=0.01)
+    assert rates["special chosen"] == 0
+
+
+def test_padding_and_special_tokens_never_chosen(tokenizer):
+    examples = [{"input_ids": tokenizer("short")["input_ids"]},
+                {"input_ids": tokenizer("a much longer review " * 20)["input_ids"]}]
+    for seed in range(20):
+        batch = pt.mask_batch(pt.mlm_collator(tokenizer, seed=seed), examples)
+        special = torch.isin(batch["original_ids"], torch.tensor(tokenizer.all_special_ids))
+        assert not (batch["labels"] != -100)[special].any()
+
+
+def test_static_masks_are_fixed_and_dynamic_ones_are_not(tokenizer, texts):
+    blocks = pt.pack_sentences(texts[:10], tokenizer, max_length=64)
+    assert pt.static_masks(blocks, tokenizer, seed=3)["labels"] == \
+        pt.static_masks(blocks, tokenizer, seed=3)["labels"]
+    twice = pt.static_masks(blocks, tokenizer, seed=3, copies=2)
+    assert len(twice) == 2 * len(blocks) and twice["labels"][0] != twice["labels"][len(blocks)]
+    static, dynamic = pt.mask_grid(tokenizer, blocks["input_ids"][0], epochs=5)
+    assert (static == static[0]).all() and not (dynamic == dynamic[0]).all()
+
+
+def test_full_sentences_fill_blocks_and_doc_sentences_stay_in_a_document(tokenizer, texts):
+    full = pt.pack_sentences(texts, tokenizer, max_length=64)
+    doc = pt.pack_sentences(texts, tokenizer, max_length=64, cross_documents=False)
+    full_ids, doc_ids = list(full["input_ids"]), list(doc["input_ids"])
+    assert max(len(ids) for ids in full_ids + doc_ids) <= 64
+    assert len(doc_ids) > len(full_ids)  # every review ends an example
+    sep = tokenizer.sep_token_id
+    assert all(ids.count(sep) == 1 for ids in doc_ids)
+    assert any(ids.count(sep) > 1 for ids in full_ids)  # ran on into the next review
+    words = [i for ids in doc_ids for i in ids
+             if i not in (tokenizer.cls_token_id, sep)]
+    assert words == tokenizer(" ".join(texts), add_special_tokens=False)["input_ids"]
+
+
+def test_segment_pairs_have_two_segments_and_balanced_labels(tokenizer, texts):
+    pairs = pt.segment_pairs(texts, tokenizer, max_length=64)
+    assert all(len(ids) <= 64 for ids in pairs["input_ids"])
+    assert all(types[0] == 0 and types[-1] == 1 for types in pairs["token_type_ids"])
+    assert 0.3 < sum(pairs["next_sentence_label"]) / len(pairs) < 0.7
+
+
+def test_masked_positions_lm_has_the_parent_loss(tokenizer, tiny_mlm):
+    batch = pt.mask_batch(pt.mlm_collator(tokenizer, seed=0),
+                          [{"input_ids": tokenizer("the battery lasts all day " * 5)["input_ids"]}])
+    with torch.no_grad():
+        ours = tiny_mlm(input_ids=batch["input_ids"], labels=batch["labels"]).loss
+        parent = BertForMaskedLM.forward(tiny_mlm, input_ids=batch["input_ids"],
+                                         labels=batch["labels"]).loss
+        full = tiny_mlm(input_ids=batch["input_ids"]).logits
+    assert torch.allclose(ours, parent, atol=1e-5)
+    assert full.shape[:2] == batch["input_ids"].shape
+
+
+def test_train_top_freezes_all_but_the_top_layers(tiny_mlm):
+    pt.train_top(tiny_mlm, 1)
+    layers = tiny_mlm.bert.encoder.layer
+    assert not any(p.requires_grad for p in tiny_mlm.bert.embeddings.parameters())
+    assert not any(p.requires_grad for p in layers[0].parameters())
+    assert all(p.requires_grad for p in layers[1].parameters())
+    pt.train_top(tiny_mlm, None)
+    assert all(p.requires_grad for p in layers.parameters())
+
+
+def test_loss_curves_and_summary_from_a_log_history():
+    history = [{"loss": 5.0, "epoch": 1.0}, {"eval_loss": 6.0, "epoch": 1.0},
+               {"loss": 3.0, "epoch": 2.0}, {"eval_loss": 6.5, "epoch": 2.0},
+               {"train_runtime": 1.0, "epoch": 2.0}]
+    curve = pt.loss_curves(history)
+    assert curve.to_dict("list") == {"training loss": [5.0, 3.0], "held-out loss": [6.0, 6.5]}
+    summary = pt.curve_summary(__import__("pandas").concat({"static": curve}, axis=1))
+    assert summary.loc["static", "best held-out epoch"] == 1
+    assert summary.loc["static", "gap"] == pytest.approx(3.5)
+
+
+def test_fill_mask_answers_and_rejects_bad_text(tokenizer, tiny_mlm):
+    top = pt.top_predictions(tiny_mlm, tokenizer, "The battery [MASK] all day.", k=4)
+    assert len(top) == 4 and all(0 <= p <= 1 for _, p in top)
+    assert 1 <= pt.word_rank(tiny_mlm, tokenizer, "The battery [MASK] all day.", "lasts") \
+        <= tokenizer.vocab_size
+    table = pt.fill_mask_table({"tiny": (tiny_mlm, tokenizer)}, {"I [MASK] it.": "love"})
+    assert list(table.columns) == ["expected", "tiny: top 3", "tiny: rank of expected"]
+    with pytest.raises(ValueError, match="exactly one"):
+        pt.top_predictions(tiny_mlm, tokenizer, "no blank here")
+    with pytest.raises(ValueError, match="exactly one"):
+        pt.top_predictions(tiny_mlm, tokenizer, "[MASK] and [MASK]")
+    with pytest.raises(TypeError, match="string"):
+        pt.top_predictions(tiny_mlm, tokenizer, 42)
+    with pytest.raises(ValueError, match="under 2,000"):
+        pt.top_predictions(tiny_mlm, tokenizer, "[MASK] " + "word " * 600)
+    with pytest.raises(ValueError, match="one token"):
+        pt.word_rank(tiny_mlm, tokenizer, "I [MASK] it.", "unbelievably-long-word")
+
+
+def test_pretrain_rejects_an_unknown_masking(tokenizer, tiny_mlm, texts):
+    blocks = pt.pack_sentences(texts[:2], tokenizer)
+    with pytest.raises(ValueError, match="static' or 'dynamic"):
+        pt.pretrain(tiny_mlm, tokenizer, blocks, blocks, masking="sometimes")
+
+
+def test_a_short_static_run_memorises(tokenizer, tiny_mlm, texts):
+    blocks = pt.pack_sentences(texts[:20], tokenizer, max_length=32)
+    settings = pt.MLMSettings(epochs=3, learning_rate=3e-3, trainable_layers=None)
+    _, curve = pt.pretrain(tiny_mlm, tokenizer, blocks, blocks.select(range(8)), "static",
+                           settings)
+    assert list(curve.index) == [1, 2, 3]
+    assert curve["training loss"].iloc[-1] < curve["training loss"].iloc[0]
+
+
+def _output(check, *args) -> str:
+    buffer = io.StringIO()
+    with redirect_stdout(buffer):
+        check(*args)
+    return buffer.getvalue()
+
+
+def test_exercise_checkers_pass_the_reference_and_fail_a_wrong_answer(tokenizer, texts):
+    def reference(ids, tok, rng):
+        inputs, labels = torch.tensor(ids), torch.tensor(ids)
+        ordinary = torch.ones(len(ids), dtype=torch.bool)
+        ordinary[[0, -1]] = False
+        chosen = (torch.rand(len(ids), generator=rng) < 0.15) & ordinary
+        labels[~chosen] = -100
+        draw = torch.rand(len(ids), generator=rng)
+        inputs[chosen & (draw < 0.8)] = tok.mask_token_id
+        randomised = chosen & (draw >= 0.8) & (draw < 0.9)
+        inputs[randomised] = torch.randint(len(tok), (len(ids),), generator=rng)[randomised]
+        return inputs, labels
+
+    def all_masked(ids, tok, rng):
+        inputs, labels = reference(ids, tok, rng)
+        inputs[labels != -100] = tok.mask_token_id
+        return inputs, labels
+
+    assert _output(exercises.check_static_masking, reference, tokenizer).startswith("✅")
+    assert _output(exercises.check_static_masking, all_masked, tokenizer).startswith("❌")
+
+    formats = {"FULL-SENTENCES": pt.pack_sentences(texts, tokenizer),
+               "DOC-SENTENCES": pt.pack_sentences(texts, tokenizer, cross_documents=False)}
+    table = pt.format_table(formats, 64)
+    assert _output(exercises.check_padding_answer, "DOC-SENTENCES", table).startswith("✅")
+    assert _output(exercises.check_padding_answer, "FULL-SENTENCES", table).startswith("❌")
+
+
+def test_anchors_are_shown_but_never_asserted():
+    check = ClaimCheck("demo")
+    check.add("holds", "x", "x", True)
+    check.anchor("a paper figure", "3.68 vs 3.99", "needs GPUs")
+    check.assert_all()
+    assert check.table()["verdict"].tolist()[-1] == "paper's figure, not reproduced here"
