@@ -126,7 +126,7 @@ def mask_grid(tokenizer, ids: list[int], epochs: int, seed: int = 0):
 
 def _sentence_ids(texts, tokenizer) -> list[list[list[int]]]:
     """Token ids (no special tokens) of every sentence of every text."""
-    return [tokenizer([s for s in split_sentences(t)], add_special_tokens=False)["input_ids"]
+    return [tokenizer(split_sentences(t), add_special_tokens=False)["input_ids"]
             for t in texts]
 
 
@@ -256,8 +256,9 @@ def load_mlm_model(checkpoint=None):
 
 
 def train_top(model, trainable_layers: int | None):
-    """For a BERT model with any head: freeze the embeddings (tied to the output projection) and all but the top
-    ``trainable_layers`` encoder layers (``None``: train every layer; 0: the head alone)."""
+    """For a BERT model with any head: freeze the embeddings (tied to the MLM output
+    projection) and all but the top ``trainable_layers`` encoder layers (``None``: train
+    every layer; 0: the head alone)."""
     model.base_model.embeddings.requires_grad_(False)
     layers = model.base_model.encoder.layer
     keep = len(layers) if trainable_layers is None else trainable_layers
@@ -332,13 +333,13 @@ def pretrain(model, tokenizer, train: Dataset, heldout: Dataset, masking: str = 
     else:
         raise ValueError(f"masking must be 'static' or 'dynamic', not {masking!r}")
     with tempfile.TemporaryDirectory() as output_dir:
-        trainer = _mlm_trainer(model, tokenizer, train, heldout, _EvalWith(fixed, collator),
+        trainer = _mlm_trainer(model, tokenizer, train, heldout, _PremaskedOr(fixed, collator),
                                settings, output_dir)
         trainer.train()
     return model.eval(), loss_curves(trainer.state.log_history)
 
 
-class _EvalWith:
+class _PremaskedOr:
     """Collate pre-masked examples (with ``labels``) as they are, others with ``masker``."""
 
     def __init__(self, fixed, masker):
