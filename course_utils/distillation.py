@@ -15,7 +15,7 @@ with the weight mapping spelled out in :data:`LAYER_MAPPING`.
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import torch
 import torch.nn.functional as F
@@ -28,8 +28,14 @@ from transformers import (
 )
 
 from .data import split_sentences
-from .runtime import seed_everything
-from .training import ID2LABEL, LABEL2ID, compute_accuracy, training_arguments
+from .runtime import mixed_precision, seed_everything
+from .training import (
+    ID2LABEL,
+    LABEL2ID,
+    compute_accuracy,
+    tokenize_splits,
+    training_arguments,
+)
 
 # ---------------------------------------------------------------------------------------------
 # The three loss terms
@@ -70,7 +76,8 @@ def hidden_cosine_loss(student_hidden: torch.Tensor, teacher_hidden: torch.Tenso
     DistilBERT's L_cos: it pulls the directions of the student's hidden vectors towards the
     teacher's. Shapes ``(batch, tokens, hidden)``; the hidden sizes must match.
     """
-    distance = 1.0 - F.cosine_similarity(student_hidden, teacher_hidden, dim=-1)
+    distance = 1.0 - F.cosine_similarity(student_hidden, teacher_hidden.to(student_hidden.dtype),
+                                         dim=-1)
     if attention_mask is None:
         return distance.mean()
     mask = attention_mask.to(distance.dtype)
@@ -151,10 +158,11 @@ class DistillationTrainer(Trainer):
 
 
 class TeacherOutputsCollator(DataCollatorWithPadding):
-    """Pads a batch and attaches the teacher's precomputed logits and last hidden states,
-    looked up by each example's ``idx`` (so the teacher runs once, not once per epoch)."""
+    """Pads a batch and attaches the teacher's precomputed logits and last hidden states
+    (zero-padded like the batch), looked up by each example's ``idx``: the teacher runs once,
+    not once per epoch."""
 
-    def __init__(self, tokenizer, logits: torch.Tensor, hidden: torch.Tensor | None = None):
+    def __init__(self, tokenizer, logits: torch.Tensor, hidden: list[torch.Tensor] | None = None):
         super().__init__(tokenizer)
         self.logits, self.hidden = logits, hidden
 
@@ -165,7 +173,11 @@ class TeacherOutputsCollator(DataCollatorWithPadding):
         if index is not None:
             batch["teacher_logits"] = self.logits[index]
             if self.hidden is not None:
-                batch["teacher_hidden"] = self.hidden[index, :batch["input_ids"].shape[1]]
+                width = batch["input_ids"].shape[1]
+                hidden = torch.zeros(len(index), width, self.hidden[index[0]].shape[-1])
+                for row, i in enumerate(index):
+                    hidden[row, :len(self.hidden[i])] = self.hidden[i]
+                batch["teacher_hidden"] = hidden
         return batch
 
 
@@ -239,14 +251,14 @@ def bert_to_distilbert(teacher, layers: list[int] | None = None,
     """A ``DistilBertForSequenceClassification`` built from the BERT teacher's weights.
 
     ``layers`` are the teacher layers to copy (default: every other one); ``random_init``
-    keeps the same architecture with random weights instead (the paper's ablation).
+    copies only the embeddings (the vocabulary and positions) and leaves every layer and the
+    head random (the paper's ablation).
     """
     layers = every_other_layer(teacher.config.num_hidden_layers) if layers is None else layers
     seed_everything(seed)
     student = DistilBertForSequenceClassification(distilbert_config(teacher.config, len(layers)))
-    if random_init:
-        return student
-    for source, target in weight_mapping(layers):
+    mapping = weight_mapping(layers)[:len(EMBEDDING_MAPPING)] if random_init else weight_mapping(layers)
+    for source, target in mapping:
         src, dst = _module(teacher, source), _module(student, target)
         for name, tensor in dst.named_parameters(recurse=False):
             tensor.copy_(getattr(src, name))
@@ -276,37 +288,44 @@ def mapping_table(layers: list[int]):
 # The transfer set and the distillation run
 # ---------------------------------------------------------------------------------------------
 
-def transfer_set(train: Dataset, min_words: int = 4) -> Dataset:
-    """The labelled reviews plus each of their sentences as an extra *unlabelled* example
-    (label -100), for the teacher to score (Tang et al. 2019 augment the transfer set too)."""
+def masked_copy(text: str, rng, probability: float = 0.1, mask: str = "[MASK]") -> str:
+    """``text`` with each word replaced by ``mask`` with ``probability`` (Tang et al. 2019's
+    masking augmentation: the teacher says how much the missing words mattered)."""
+    return " ".join(mask if rng.random() < probability else w for w in text.split())
+
+
+def transfer_set(train: Dataset, masked_copies: int = 1, mask_probability: float = 0.1,
+                 min_words: int = 4, seed: int = 0) -> Dataset:
+    """The labelled reviews, then unlabelled text (label -100) for the teacher to score, all
+    made from ``train`` (Tang et al. 2019 augment the transfer set the same way): every
+    sentence of at least ``min_words`` words, and ``masked_copies`` copies of every review
+    with words masked at random. The labelled reviews are the first ``len(train)`` rows."""
+    import random
+
+    rng = random.Random(seed)
     texts, labels = list(train["text"]), list(train["label"])
-    sentences = [s for text in train["text"] for s in split_sentences(text)
-                 if len(s.split()) >= min_words]
-    return Dataset.from_dict({"text": texts + sentences,
-                              "label": labels + [-100] * len(sentences)})
+    extra = [s for text in texts for s in split_sentences(text) if len(s.split()) >= min_words]
+    for _ in range(masked_copies):
+        extra += [masked_copy(text, rng, mask_probability) for text in texts]
+    return Dataset.from_dict({"text": texts + extra, "label": labels + [-100] * len(extra)})
 
 
 def encode(dataset: Dataset, tokenizer, max_length: int) -> Dataset:
-    """Token ids (no token types) and labels, plus an ``idx`` column."""
-    def run(batch):
-        return tokenizer(batch["text"], truncation=True, max_length=max_length,
-                         return_token_type_ids=False)
-
-    encoded = dataset.map(run, batched=True, remove_columns=["text"])
-    keep = {"input_ids", "attention_mask", "label"}
-    encoded = encoded.remove_columns([c for c in encoded.column_names if c not in keep])
+    """Token ids and labels (:func:`training.tokenize_splits`; the student's tokenizer makes
+    no token types), plus an ``idx`` column: each example's row in the teacher's outputs."""
+    encoded = tokenize_splits(DatasetDict(data=dataset), tokenizer, max_length)["data"]
     return encoded.add_column("idx", list(range(len(encoded))))
 
 
 @torch.no_grad()
 def teacher_outputs(teacher, encoded: Dataset, tokenizer, batch_size: int = 32):
-    """The teacher's logits ``(n, labels)`` and last hidden states ``(n, max_len, hidden)``,
-    for every example of ``encoded``, computed once in length-sorted batches."""
+    """The teacher's logits ``(n, labels)`` and last hidden states (a list of ``(tokens,
+    hidden)`` tensors, one per example, unpadded) for every example of ``encoded``, in its
+    order, computed once in length-sorted batches."""
     teacher.eval()
     ids = encoded["input_ids"]
-    longest = max(len(x) for x in ids)
     logits = torch.zeros(len(ids), teacher.config.num_labels)
-    hidden = torch.zeros(len(ids), longest, teacher.config.hidden_size)
+    hidden = [None] * len(ids)
     order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
     device = next(teacher.parameters()).device
     for start in range(0, len(order), batch_size):
@@ -314,20 +333,29 @@ def teacher_outputs(teacher, encoded: Dataset, tokenizer, batch_size: int = 32):
         batch = tokenizer.pad({"input_ids": [ids[i] for i in chunk]}, return_tensors="pt")
         out = teacher(**{k: v.to(device) for k, v in batch.items()}, output_hidden_states=True)
         logits[chunk] = out.logits.float().cpu()
-        hidden[chunk, :batch["input_ids"].shape[1]] = out.hidden_states[-1].float().cpu()
+        last = out.hidden_states[-1].float().cpu()
+        for row, i in enumerate(chunk):
+            hidden[i] = last[row, :len(ids[i])].clone()
     return logits, hidden
 
 
 @dataclass(frozen=True)
 class Recipe:
-    """The miniature's settings (chosen on validation accuracy, never on test)."""
+    """The miniature's settings (chosen on validation accuracy, never on test).
 
-    epochs: float = 2
-    learning_rate: float = 1e-4
+    The student keeps the teacher's embeddings (``freeze_embeddings``) and its first
+    ``frozen_layers`` layers: student layer 0 *is* teacher layer 0 with the same input, so it
+    already computes what the teacher does there, and freezing it saves its backward pass.
+    """
+
+    epochs: float = 3
+    learning_rate: float = 2e-4
     batch_size: int = 32
-    max_length: int = 64
+    max_length: int = 128
     weights: LossWeights = LossWeights()
+    masked_copies: int = 1
     freeze_embeddings: bool = True
+    frozen_layers: int = 1
 
 
 MINIATURE = Recipe()
@@ -339,11 +367,14 @@ def distil(student, tokenizer, train: Dataset, validation: Dataset, teacher=None
     unlabelled), keep the epoch best on ``validation``. Returns the model and log history.
 
     ``cached`` = (logits, hidden) precomputed by :func:`teacher_outputs` for ``train``;
-    without it the teacher runs at every step.
+    without it the teacher runs at every step. Mixed precision where the hardware does it
+    natively (:func:`runtime.mixed_precision`); ``overrides`` go to ``TrainingArguments``.
     """
     seed_everything(seed)
-    if recipe.freeze_embeddings:  # the teacher's embeddings are kept: faster, less overfitting
-        student.base_model.embeddings.requires_grad_(False)
+    base = student.base_model
+    base.embeddings.requires_grad_(not recipe.freeze_embeddings)
+    for layer in base.transformer.layer[:recipe.frozen_layers]:
+        layer.requires_grad_(False)
     data = DatasetDict(train=encode(train, tokenizer, recipe.max_length),
                        validation=encode(validation, tokenizer, recipe.max_length)
                        .remove_columns("idx"))
@@ -355,7 +386,7 @@ def distil(student, tokenizer, train: Dataset, validation: Dataset, teacher=None
     with tempfile.TemporaryDirectory() as output_dir:
         args = training_arguments(output_dir, recipe.epochs, recipe.learning_rate,
                                   recipe.batch_size, seed, remove_unused_columns=False,
-                                  **overrides)
+                                  **{**mixed_precision(), **overrides})
         trainer = DistillationTrainer(
             model=student, args=args, teacher=teacher, weights=recipe.weights,
             train_dataset=data["train"], eval_dataset=data["validation"],
@@ -368,23 +399,22 @@ _CACHE: dict = {}
 
 
 def prepared_transfer(teacher, tokenizer, recipe: Recipe = MINIATURE):
-    """The transfer set built from the reviews' train split and the teacher's outputs on it
-    (memoised for this process: the lesson's experiments share them)."""
+    """The transfer set built from the reviews' train split and the teacher's outputs on it,
+    computed once per process (the lesson's experiments share them)."""
     from .data import load_reviews
 
-    key = (teacher.config.name_or_path, recipe.max_length)
+    key = (teacher.config.name_or_path, recipe.max_length, recipe.masked_copies)
     if key not in _CACHE:
-        train = transfer_set(load_reviews()["train"])
+        train = transfer_set(load_reviews()["train"], masked_copies=recipe.masked_copies)
+        encoded = encode(train, tokenizer, recipe.max_length)
         _CACHE.clear()
-        _CACHE[key] = train, teacher_outputs(teacher, encode(train, tokenizer,
-                                                             recipe.max_length), tokenizer)
+        _CACHE[key] = train, teacher_outputs(teacher, encoded, tokenizer)
     return _CACHE[key]
 
 
 def build_distilled_student(recipe: Recipe = MINIATURE, seed: int = 0):
     """The zoo's ``distilled-student``: 3 layers (teacher layers 0, 2, 4) distilled from the
-    zoo's teacher with the full loss on the augmented transfer set. Returns (model, tokenizer).
-    """
+    zoo's teacher with the full loss on the transfer set. Returns (model, tokenizer)."""
     from . import zoo
     from .data import load_reviews
 
@@ -396,8 +426,6 @@ def build_distilled_student(recipe: Recipe = MINIATURE, seed: int = 0):
                         teacher=teacher, recipe=recipe, seed=seed, cached=cached)
     student.config.id2label, student.config.label2id = dict(ID2LABEL), dict(LABEL2ID)
     return student, tokenizer
-
-
 
 
 # ---------------------------------------------------------------------------------------------
@@ -508,41 +536,40 @@ def conversion_check(teacher, tokenizer, texts: list[str], atol: float = 1e-4):
     return pd.DataFrame(rows)
 
 
+@dataclass(frozen=True)
+class Experiment:
+    """One change to the full recipe: the loss, the data or the student's starting point."""
+
+    weights: LossWeights = LossWeights()
+    augmented: bool = True
+    random_init: bool = False
+
+
 EXPERIMENTS = {
-    "hard labels only": {"weights": LossWeights(soft=0, hard=1, cosine=0), "transfer": False},
-    "random init": {"random_init": True},
-    "no soft targets": {"weights": LossWeights(soft=0, hard=1, cosine=1)},
-    "no cosine": {"weights": LossWeights(soft=1, hard=1, cosine=0)},
-    "T = 1": {"weights": LossWeights(temperature=1.0)},
+    "hard labels only": Experiment(LossWeights(soft=0, hard=1, cosine=0), augmented=False),
+    "labelled reviews only": Experiment(augmented=False),
+    "random init": Experiment(augmented=False, random_init=True),
 }
-"""The lesson's experiments: changes to the full recipe (:data:`MINIATURE`)."""
+"""The lesson's experiments. ``augmented`` False trains on the labelled reviews alone (the
+first rows of the transfer set), the cheap setting that isolates one change at a time."""
 
 
 def run_experiment(name: str, teacher, tokenizer, recipe: Recipe = MINIATURE, seed: int = 0):
-    """Train the 3-layer student of experiment ``name`` (a key of :data:`EXPERIMENTS`).
-
-    ``random_init`` keeps the teacher's (frozen) embeddings and randomises every layer and
-    the head; ``transfer`` False trains on the labelled reviews only, without a teacher.
-    """
-    from dataclasses import replace
-
+    """Train the 3-layer student of experiment ``name`` (a key of :data:`EXPERIMENTS`)."""
     from .data import load_reviews
 
     change = EXPERIMENTS[name]
-    if "weights" in change:
-        recipe = replace(recipe, weights=change["weights"])
-    student = bert_to_distilbert(teacher, seed=seed)
-    if change.get("random_init"):
-        fresh = bert_to_distilbert(teacher, random_init=True, seed=seed)
-        fresh.distilbert.embeddings.load_state_dict(student.distilbert.embeddings.state_dict())
-        student = fresh
+    recipe = replace(recipe, weights=change.weights)
+    if change.random_init:  # nothing to keep from the teacher but the embeddings
+        recipe = replace(recipe, frozen_layers=0)
     reviews = load_reviews()
-    if change.get("transfer", True):
-        train, cached = prepared_transfer(teacher, tokenizer, recipe)
-        return distil(student, tokenizer, train, reviews["validation"], teacher=teacher,
-                      recipe=recipe, seed=seed, cached=cached)[0]
-    return distil(student, tokenizer, reviews["train"], reviews["validation"],
-                  recipe=recipe, seed=seed)[0]
+    train, cached = prepared_transfer(teacher, tokenizer, recipe)
+    if not change.augmented:
+        train = train.select(range(len(reviews["train"])))
+    student = bert_to_distilbert(teacher, random_init=change.random_init, seed=seed)
+    uses_teacher = bool(change.weights.soft or change.weights.cosine)
+    return distil(student, tokenizer, train, reviews["validation"], recipe=recipe, seed=seed,
+                  cached=cached if uses_teacher else None)[0]
 
 
 def results_table(references: dict, students: dict, splits):
@@ -562,8 +589,6 @@ def results_table(references: dict, students: dict, splits):
 def distil_online(layers: list[int] | None = None, epochs: float = 3, seed: int = 0):
     """Online only: distil ``bert-base-uncased`` fine-tuned on SST-2 into a DistilBERT student
     (default: every other layer, 6 of 12) on SST-2's training sentences, on a GPU."""
-    from dataclasses import replace
-
     from datasets import load_dataset
     from transformers import AutoModelForSequenceClassification
 
@@ -575,6 +600,6 @@ def distil_online(layers: list[int] | None = None, epochs: float = 3, seed: int 
     sst2 = load_dataset("glue", "sst2").rename_column("sentence", "text")
     student = bert_to_distilbert(teacher, layers, seed=seed)
     recipe = replace(MINIATURE, epochs=epochs, learning_rate=5e-5, batch_size=32,
-                     max_length=66, freeze_embeddings=False)
+                     max_length=66, freeze_embeddings=False, frozen_layers=0)
     return distil(student, tokenizer, sst2["train"], sst2["validation"], teacher=teacher,
-                  recipe=recipe, seed=seed, fp16=torch.cuda.is_available())
+                  recipe=recipe, seed=seed)

@@ -61,7 +61,7 @@ def _build_teacher():
 RECIPES: dict[str, Recipe] = {
     "teacher": Recipe(_build_teacher, 1,
                       "MiniLM-L6-H384 BERT fine-tuned on the reviews train split"),
-    "distilled-student": Recipe(".distillation:build_distilled_student", 1,
+    "distilled-student": Recipe(".distillation:build_distilled_student", 2,
                                 "3-layer DistilBERT student distilled from the teacher"),
     "albert-student": Recipe(".albert:build_albert_student", 2,
                              "ALBERT-style student: factorised embeddings, shared layers"),

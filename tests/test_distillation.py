@@ -84,20 +84,152 @@ def test_weight_mapping_covers_every_student_parameter():
                            teacher.bert.encoder.layer[0].intermediate.dense.weight)
 
 
+TEXTS = ["good kettle.", "bad kettle, it broke after two weeks and the lid never shut.", "fine.",
+         "meh, the handle gets hot.", "great price, and it boils fast, quietly, every time.",
+         "awful.", "the spout drips but the kettle itself is sturdy enough.", "ok."]
+LABELS = [1, 0, -100, -100, 1, 0, -100, -100]
+
+
+def tiny_setup(seed=1):
+    teacher = tiny_teacher(seed=seed)
+    tokenizer = kd.student_tokenizer(load_tokenizer())
+    train = Dataset.from_dict({"text": TEXTS, "label": LABELS})
+    return teacher, tokenizer, train
+
+
+@torch.no_grad()
+def test_teacher_outputs_are_in_the_datasets_order_not_the_length_order():
+    teacher, tokenizer, train = tiny_setup()
+    encoded = kd.encode(train, tokenizer, 32)
+    assert encoded["idx"] == list(range(len(TEXTS)))
+    logits, hidden = kd.teacher_outputs(teacher, encoded, tokenizer, batch_size=3)
+    for i, ids in enumerate(encoded["input_ids"]):  # one example at a time, no padding
+        alone = teacher(input_ids=torch.tensor([ids]), output_hidden_states=True)
+        assert torch.allclose(logits[i], alone.logits[0], atol=1e-5)
+        assert hidden[i].shape == (len(ids), 32)
+        assert torch.allclose(hidden[i], alone.hidden_states[-1][0], atol=1e-5)
+
+
+@torch.no_grad()
+def test_every_training_batch_carries_its_own_examples_teacher_outputs():
+    """The Trainer shuffles and groups by length; the collator must still attach, row by
+    row, the teacher's outputs of the example in that row."""
+    teacher, tokenizer, train = tiny_setup()
+    encoded = kd.encode(train, tokenizer, 32)
+    outputs = kd.teacher_outputs(teacher, encoded, tokenizer)
+    trainer = kd.DistillationTrainer(
+        model=kd.bert_to_distilbert(teacher), teacher=teacher, train_dataset=encoded,
+        args=_quiet_args(), data_collator=kd.TeacherOutputsCollator(tokenizer, *outputs))
+    seen = 0
+    for batch in trainer.get_train_dataloader():
+        live = teacher(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"],
+                       output_hidden_states=True)
+        real = batch["attention_mask"].bool()
+        assert torch.allclose(batch["teacher_logits"], live.logits, atol=1e-5)
+        assert torch.allclose(batch["teacher_hidden"][real], live.hidden_states[-1][real],
+                              atol=1e-5)
+        seen += len(batch["input_ids"])
+    assert seen == len(TEXTS)
+
+
+def test_the_soft_targets_reach_the_training_loss():
+    """With a soft-target weight the loss depends on the teacher's logits; without, not."""
+    teacher, tokenizer, train = tiny_setup()
+    encoded = kd.encode(train, tokenizer, 32)
+    _, hidden = kd.teacher_outputs(teacher, encoded, tokenizer)
+    confident = torch.tensor([[4.0, -4.0]]).repeat(len(TEXTS), 1)  # the tiny student: ~uniform
+    batch_of = {}
+    for name, teacher_logits in {"confident": confident, "uniform": confident * 0}.items():
+        collator = kd.TeacherOutputsCollator(tokenizer, teacher_logits, hidden)
+        batch_of[name] = collator([encoded[i] for i in range(len(TEXTS))])
+    losses = {}
+    for soft in (0.0, 1.0):
+        weights = kd.LossWeights(soft=soft)
+        student = kd.bert_to_distilbert(teacher).train()
+        trainer = kd.DistillationTrainer(model=student, weights=weights,
+                                         args=_quiet_args(), data_collator=None)
+        for name, batch in batch_of.items():
+            torch.manual_seed(0)  # the same dropout masks
+            losses[soft, name] = trainer.compute_loss(student, dict(batch)).item()
+    assert losses[0.0, "confident"] == pytest.approx(losses[0.0, "uniform"], abs=1e-6)
+    assert losses[1.0, "confident"] > losses[1.0, "uniform"] + 0.1
+
+
+def _quiet_args():
+    import tempfile
+
+    from course_utils.training import training_arguments
+
+    return training_arguments(tempfile.mkdtemp(), 1, 1e-4, 4, 0, remove_unused_columns=False,
+                              eval_strategy="no", save_strategy="no", load_best_model_at_end=False)
+
+
+def test_transfer_set_is_made_from_the_training_reviews_only():
+    from course_utils.data import load_reviews, split_sentences
+
+    reviews = load_reviews()
+    train = reviews["train"]
+    recipe = kd.MINIATURE
+    transfer = kd.transfer_set(train, masked_copies=recipe.masked_copies)
+    labelled = [t for t, y in zip(transfer["text"], transfer["label"]) if y != -100]
+    assert transfer["text"][:len(train)] == labelled == list(train["text"])
+    masked = [t for t in transfer["text"] if "[MASK]" in t]
+    assert len(masked) >= 0.9 * len(train) * recipe.masked_copies
+    sentences = {s for text in train["text"] for s in split_sentences(text)}
+    words = [text.split() for text in train["text"]]
+    for text in transfer["text"][len(train):]:  # a sentence or a masked copy of a review
+        assert text in sentences or any(
+            len(w) == len(text.split()) and all(a in (b, "[MASK]") for a, b in
+                                                zip(text.split(), w)) for w in words), text
+    again = kd.transfer_set(train, masked_copies=recipe.masked_copies)
+    assert again["text"] == transfer["text"]  # seeded: the same set on every run
+
+
 @pytest.mark.parametrize("cached", [False, True])
 def test_distillation_trainer_runs_a_tiny_step(cached):
-    teacher = tiny_teacher(seed=1)
-    tokenizer = kd.student_tokenizer(load_tokenizer())
-    train = Dataset.from_dict({"text": ["good kettle.", "bad kettle, broke.", "fine.", "meh."],
-                               "label": [1, 0, -100, -100]})
+    teacher, tokenizer, train = tiny_setup()
     validation = Dataset.from_dict({"text": ["great.", "awful."], "label": [1, 0]})
     recipe = kd.Recipe(epochs=1, batch_size=4, max_length=16)
     outputs = kd.teacher_outputs(teacher, kd.encode(train, tokenizer, 16), tokenizer)
-    assert outputs[0].shape == (4, 2) and outputs[1].shape[2] == 32
+    assert outputs[0].shape == (len(TEXTS), 2) and outputs[1][0].shape[1] == 32
     student = kd.bert_to_distilbert(teacher)
-    before = student.distilbert.transformer.layer[1].ffn.lin1.weight.clone()
+    before = {k: v.clone() for k, v in student.state_dict().items()}
     student, log = kd.distil(student, tokenizer, train, validation, teacher=teacher,
                              recipe=recipe, cached=outputs if cached else None, warmup_steps=0)
     assert any("eval_accuracy" in entry for entry in log)
     assert math.isfinite(log[-1]["train_loss"])
-    assert not torch.equal(before, student.distilbert.transformer.layer[1].ffn.lin1.weight)
+    after = student.state_dict()
+    changed = {k for k in before if not torch.equal(before[k], after[k])}
+    assert "distilbert.transformer.layer.1.ffn.lin1.weight" in changed
+    # the teacher's embeddings and first layer are kept (Recipe.frozen_layers = 1)
+    assert not any(k.startswith(("distilbert.embeddings", "distilbert.transformer.layer.0."))
+                   for k in changed)
+
+
+def test_a_random_student_keeps_only_the_teachers_embeddings():
+    teacher = tiny_teacher()
+    copied, random = kd.bert_to_distilbert(teacher), kd.bert_to_distilbert(teacher, random_init=True)
+    for name, tensor in random.state_dict().items():
+        if tensor.dim() < 2:  # biases and norms start at 0 and 1 either way
+            continue
+        same = torch.equal(tensor, copied.state_dict()[name])
+        assert same == name.startswith("distilbert.embeddings"), name
+
+
+def test_mixed_precision_settings_are_valid_training_arguments(tmp_path):
+    from transformers import TrainingArguments
+
+    from course_utils.runtime import mixed_precision
+
+    settings = mixed_precision()
+    assert set(settings) <= {"bf16", "fp16", "use_cpu"}
+    TrainingArguments(output_dir=str(tmp_path), report_to="none", **settings)
+
+
+def test_experiments_change_one_thing_each():
+    full = kd.Experiment()
+    for name, change in kd.EXPERIMENTS.items():
+        differences = [f for f in ("weights", "augmented", "random_init")
+                       if getattr(change, f) != getattr(full, f)]
+        assert differences, name
+    assert kd.EXPERIMENTS["hard labels only"].weights.soft == 0
