@@ -204,7 +204,8 @@ LAYER_MAPPING = {
     "output.dense": "ffn.lin2",
     "output.LayerNorm": "output_layer_norm",
 }
-"""Inside one layer: BERT ``encoder.layer.i.<name>`` -> DistilBERT ``transformer.layer.j.<name>``."""
+"""Inside one layer: BERT ``encoder.layer.i.<name>`` -> DistilBERT
+``transformer.layer.j.<name>``."""
 
 HEAD_MAPPING = {"pooler.dense": "pre_classifier", "classifier": "classifier"}
 """The head: BERT's pooler (tanh) becomes DistilBERT's pre-classifier (ReLU), so the head's
@@ -257,8 +258,8 @@ def bert_to_distilbert(teacher, layers: list[int] | None = None,
     layers = every_other_layer(teacher.config.num_hidden_layers) if layers is None else layers
     seed_everything(seed)
     student = DistilBertForSequenceClassification(distilbert_config(teacher.config, len(layers)))
-    mapping = weight_mapping(layers)[:len(EMBEDDING_MAPPING)] if random_init else weight_mapping(layers)
-    for source, target in mapping:
+    mapping = weight_mapping(layers)
+    for source, target in mapping[:len(EMBEDDING_MAPPING)] if random_init else mapping:
         src, dst = _module(teacher, source), _module(student, target)
         for name, tensor in dst.named_parameters(recurse=False):
             tensor.copy_(getattr(src, name))
@@ -341,7 +342,8 @@ def teacher_outputs(teacher, encoded: Dataset, tokenizer, batch_size: int = 32):
 
 @dataclass(frozen=True)
 class Recipe:
-    """The miniature's settings (chosen on validation accuracy, never on test).
+    """The miniature's settings, chosen on validation accuracy within the lesson's budget
+    (3 minutes on a 2-core CPU).
 
     The student keeps the teacher's embeddings (``freeze_embeddings``) and its first
     ``frozen_layers`` layers: student layer 0 *is* teacher layer 0 with the same input, so it

@@ -208,7 +208,8 @@ def test_distillation_trainer_runs_a_tiny_step(cached):
 
 def test_a_random_student_keeps_only_the_teachers_embeddings():
     teacher = tiny_teacher()
-    copied, random = kd.bert_to_distilbert(teacher), kd.bert_to_distilbert(teacher, random_init=True)
+    copied = kd.bert_to_distilbert(teacher)
+    random = kd.bert_to_distilbert(teacher, random_init=True)
     for name, tensor in random.state_dict().items():
         if tensor.dim() < 2:  # biases and norms start at 0 and 1 either way
             continue
