@@ -300,15 +300,20 @@ def transfer_set(train: Dataset, masked_copies: int = 1, mask_probability: float
     """The labelled reviews, then unlabelled text (label -100) for the teacher to score, all
     made from ``train`` (Tang et al. 2019 augment the transfer set the same way): every
     sentence of at least ``min_words`` words, and ``masked_copies`` copies of every review
-    with words masked at random. The labelled reviews are the first ``len(train)`` rows."""
+    with words masked at random. The labelled reviews are the first ``len(train)`` rows; the
+    ``source`` column says where each row comes from."""
     import random
 
     rng = random.Random(seed)
     texts, labels = list(train["text"]), list(train["label"])
-    extra = [s for text in texts for s in split_sentences(text) if len(s.split()) >= min_words]
-    for _ in range(masked_copies):
-        extra += [masked_copy(text, rng, mask_probability) for text in texts]
-    return Dataset.from_dict({"text": texts + extra, "label": labels + [-100] * len(extra)})
+    sentences = [s for text in texts for s in split_sentences(text) if len(s.split()) >= min_words]
+    copies = [masked_copy(text, rng, mask_probability)
+              for _ in range(masked_copies) for text in texts]
+    extra = sentences + copies
+    source = (["labelled review"] * len(texts) + ["sentence"] * len(sentences)
+              + ["masked copy"] * len(copies))
+    return Dataset.from_dict({"text": texts + extra, "label": labels + [-100] * len(extra),
+                              "source": source})
 
 
 def encode(dataset: Dataset, tokenizer, max_length: int) -> Dataset:

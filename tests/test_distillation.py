@@ -173,6 +173,9 @@ def test_transfer_set_is_made_from_the_training_reviews_only():
     transfer = kd.transfer_set(train, masked_copies=recipe.masked_copies)
     labelled = [t for t, y in zip(transfer["text"], transfer["label"]) if y != -100]
     assert transfer["text"][:len(train)] == labelled == list(train["text"])
+    sources = list(transfer["source"])
+    assert sources.count("masked copy") == len(train) * recipe.masked_copies
+    assert set(sources[:len(train)]) == {"labelled review"}
     masked = [t for t in transfer["text"] if "[MASK]" in t]
     assert len(masked) >= 0.9 * len(train) * recipe.masked_copies
     sentences = {s for text in train["text"] for s in split_sentences(text)}
@@ -227,10 +230,15 @@ def test_mixed_precision_settings_are_valid_training_arguments(tmp_path):
     TrainingArguments(output_dir=str(tmp_path), report_to="none", **settings)
 
 
-def test_experiments_change_one_thing_each():
-    full = kd.Experiment()
-    for name, change in kd.EXPERIMENTS.items():
-        differences = [f for f in ("weights", "augmented", "random_init")
-                       if getattr(change, f) != getattr(full, f)]
-        assert differences, name
+def test_experiments_are_one_change_apart():
+    """(d) "labelled reviews only" is the full recipe without the transfer set; (a) and (c)
+    each change one more thing from (d): the loss, or the starting point."""
+    def differences(x, y):
+        return [f for f in ("weights", "augmented", "random_init")
+                if getattr(x, f) != getattr(y, f)]
+
+    reviews_only = kd.EXPERIMENTS["labelled reviews only"]
+    assert differences(reviews_only, kd.Experiment()) == ["augmented"]
+    assert differences(kd.EXPERIMENTS["hard labels only"], reviews_only) == ["weights"]
+    assert differences(kd.EXPERIMENTS["random init"], reviews_only) == ["random_init"]
     assert kd.EXPERIMENTS["hard labels only"].weights.soft == 0
