@@ -1,6 +1,8 @@
 # Two commands do everything (see README.md):
 #   make course   set up the environment and open the course in JupyterLab
 #   make test     set up the environment and run the unit tests and every notebook (nbval)
+#   make test-laptop  the notebooks again as a laptop without AVX-512/AMX/bf16 would run them
+#   make report   every lesson's claim checks on one page (claims.html)
 #
 # CPU-only Linux machine? Add TORCH_INDEX=https://download.pytorch.org/whl/cpu to either
 # command to get the ~200 MB CPU build of torch instead of the multi-GB CUDA build.
@@ -12,13 +14,32 @@ TORCH_INDEX ?=
 BIN         := $(VENV)/bin
 STAMP       := $(VENV)/.installed
 
-.PHONY: course test install lint badges clean
+# (b) of tests/README.md: a laptop without AVX-512, AMX or bf16, another thread count, no
+# mixed precision, a fresh checkpoint cache, on every lesson that trains or uses a trained model.
+LAPTOP_ENV  := ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2 MKL_ENABLE_INSTRUCTIONS=AVX2 \
+               COURSE_THREADS=1 COURSE_MIXED_PRECISION=0
+LAPTOP_DIR  ?= $(VENV)/laptop-run
+TRAINED     := notebooks/00_welcome.ipynb notebooks/02_roberta_pretraining.ipynb \
+               notebooks/03_distillation.ipynb notebooks/04_albert_parameter_reduction.ipynb \
+               notebooks/05_tokenization.ipynb
+
+.PHONY: course test test-laptop report install lint badges clean
 
 course: $(STAMP)
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/00_welcome.ipynb
 
 test: lint
 	COURSE_MODE=offline $(BIN)/python -m pytest
+	$(BIN)/python -m course_utils.report
+
+test-laptop: $(STAMP)
+	rm -rf $(LAPTOP_DIR)
+	$(LAPTOP_ENV) COURSE_MODE=offline COURSE_CACHE_DIR=$(LAPTOP_DIR) \
+	    $(BIN)/python -m pytest $(TRAINED)
+	COURSE_CACHE_DIR=$(LAPTOP_DIR) $(BIN)/python -m course_utils.report
+
+report: $(STAMP)
+	$(BIN)/python -m course_utils.report
 
 install: $(STAMP)
 

@@ -311,7 +311,7 @@ def svd_experiment(teacher, tokenizer, splits, sizes=(32, 64, 128), epochs: floa
                                                             splits["test"]).value}}
     for embedding in sizes:
         student = albert_from_teacher(teacher, embedding)
-        seed_everything(0)
+        seed_everything()
         student, _ = fine_tune(student, tokenizer, splits, epochs=epochs,
                                learning_rate=learning_rate, max_length=max_length,
                                disable_tqdm=True)
@@ -336,7 +336,7 @@ def build_albert_student():
 
     teacher, tokenizer = zoo.load("teacher")
     student = albert_from_teacher(teacher, STUDENT_EMBEDDING, STUDENT_SHARED_LAYER)
-    seed_everything(0)
+    seed_everything()
     student, _ = fine_tune(student, tokenizer, load_reviews(), epochs=STUDENT_EPOCHS,
                            learning_rate=1e-4, max_length=64, disable_tqdm=True)
     return student, tokenizer

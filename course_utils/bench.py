@@ -115,24 +115,77 @@ def with_ratios(table: pd.DataFrame, reference: str, columns: list[str]) -> pd.D
     return out
 
 
+def _synchronise() -> None:
+    """Wait for queued GPU work, so a timer stops when the work is done (no-op on a CPU)."""
+    if torch.cuda.is_available():
+        torch.cuda.synchronize()
+
+
+def interleaved_calls(calls: dict[str, Callable[[], object]], warmup: int = 2,
+                      repeats: int = 10) -> dict[str, Timing]:
+    """Time several callables round-robin: each repeat runs every call once, so a burst of
+    load elsewhere on the machine hits them alike, and repeat ``i`` of one call is paired with
+    repeat ``i`` of another (see :func:`speedup`)."""
+    if repeats < 3:
+        raise ValueError("repeats must be at least 3 for an interval on a ratio")
+    times = {name: [] for name in calls}
+    for step in range(warmup + repeats):
+        for name, call in calls.items():
+            _synchronise()
+            start = time.perf_counter()
+            call()
+            _synchronise()
+            if step >= warmup:
+                times[name].append(time.perf_counter() - start)
+    return {name: _timing(values) for name, values in times.items()}
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """A speed-up (reference time / time) with a 95% bootstrap interval over paired repeats."""
+
+    value: float
+    low: float
+    high: float
+
+    def __str__(self) -> str:
+        return f"{self.value:.2f}x (95% CI {self.low:.2f}-{self.high:.2f})"
+
+
+def speedup(reference: Timing, other: Timing, resamples: int = 2000) -> Ratio:
+    """How many times faster ``other`` is than ``reference``: the ratio of their medians, with a
+    95% percentile-bootstrap interval resampling the paired repeats of a round-robin run
+    (:func:`interleaved_calls`; scipy's ``bootstrap`` with ``paired=True``)."""
+    import numpy as np
+    from scipy.stats import bootstrap
+
+    if len(reference.times) != len(other.times):
+        raise ValueError("a paired interval needs timings from the same round-robin run")
+
+    def ratio(ref, oth, axis=-1):
+        return np.median(ref, axis=axis) / np.median(oth, axis=axis)
+
+    result = bootstrap((np.array(reference.times), np.array(other.times)), ratio, paired=True,
+                       vectorized=True, n_resamples=resamples, method="percentile",
+                       random_state=np.random.default_rng(0))
+    interval = result.confidence_interval
+    return Ratio(reference.median / other.median, float(interval.low), float(interval.high))
+
+
 def interleaved_latency(models: dict[str, torch.nn.Module], batch_size: int = 1,
                         seq_len: int = 128, warmup: int = 2,
                         repeats: int = 10) -> dict[str, Timing]:
-    """Forward-pass timings of several models, measured round-robin.
-
-    Each repeat times every model once, so a burst of load elsewhere on the machine hits all
-    models alike and the ratios between them stay fair.
-    """
+    """Forward-pass timings of several models on random batches, measured round-robin in
+    inference mode (:func:`interleaved_calls`)."""
     inputs = {name: dummy_inputs(m, batch_size, seq_len) for name, m in models.items()}
-    times = {name: [] for name in models}
     with torch.inference_mode():
-        for step in range(warmup + repeats):
-            for name, model in models.items():
-                start = time.perf_counter()
-                model(**inputs[name])
-                if step >= warmup:
-                    times[name].append(time.perf_counter() - start)
-    return {name: _timing(values) for name, values in times.items()}
+        return interleaved_calls({name: partial(model, **inputs[name])
+                                  for name, model in models.items()}, warmup, repeats)
+
+
+def _speedup_columns(reference: Timing, other: Timing) -> dict[str, float]:
+    ratio = speedup(reference, other)
+    return {"speed-up": ratio.value, "speed-up low": ratio.low, "speed-up high": ratio.high}
 
 
 def benchmark_models(models: dict[str, torch.nn.Module], reference: str,
@@ -141,7 +194,8 @@ def benchmark_models(models: dict[str, torch.nn.Module], reference: str,
     """Measure every model in one run and return a table with ratios against ``reference``.
 
     Columns: parameters, parameter MB, (checkpoint MB), median and p90 latency in ms,
-    throughput in sequences per second, peak extra memory in MB during a forward pass.
+    throughput in sequences per second, peak extra memory in MB during a forward pass, and
+    the speed-up against ``reference`` with its 95% interval over the paired repeats.
     """
     timings = interleaved_latency(models, batch_size, seq_len, repeats=repeats)
     rows = {}
@@ -156,6 +210,7 @@ def benchmark_models(models: dict[str, torch.nn.Module], reference: str,
             "p90 ms": timings[name].p90 * 1e3,
             "sequences/s": batch_size / timings[name].median,
             "peak extra MB": peak / MB,
+            **_speedup_columns(timings[reference], timings[name]),
         }
     table = pd.DataFrame.from_dict(rows, orient="index")
     return with_ratios(table, reference, ["parameters", "latency ms", "sequences/s"])

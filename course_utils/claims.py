@@ -1,12 +1,22 @@
 """Claim checks: each lesson states a claim, the paper's figure, the figure measured here,
 and whether it holds. A claim the lesson says holds must hold, or the cell fails loudly.
+
+Every :meth:`ClaimCheck.assert_all` also writes the lesson's rows, with the machine facts, to
+the claim ledger (``claims/<lesson>.json`` in :func:`runtime.output_dir`);
+:mod:`course_utils.report` renders all lessons' ledgers into one page.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+import re
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pandas as pd
+
+from .runtime import machine_facts, output_dir
 
 
 class ClaimFailed(AssertionError):
@@ -64,10 +74,23 @@ class ClaimCheck:
     def failures(self) -> list[Claim]:
         return [c for c in self.claims if c.holds is not None and c.holds != c.expected]
 
+    def record(self, folder: Path | None = None) -> Path:
+        """Write this lesson's rows and the machine facts to the claim ledger; the file."""
+        folder = Path(folder or ledger_dir())
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{re.sub(r'[^a-z0-9]+', '_', self.lesson.lower()).strip('_')}.json"
+        rows = [{**asdict(c), "verdict": c.verdict} for c in self.claims]
+        entry = {"lesson": self.lesson, "recorded": datetime.now(UTC).isoformat(),
+                 "machine": machine_facts(), "claims": rows}
+        path.write_text(json.dumps(entry, indent=1, ensure_ascii=False))
+        return path
+
     def assert_all(self) -> None:
-        """Raise :class:`ClaimFailed` naming every claim that did not turn out as stated."""
+        """Record the rows to the ledger, then raise :class:`ClaimFailed` naming every claim
+        that did not turn out as stated."""
         if not self.claims:
             raise ClaimFailed(f"{self.lesson}: no claims recorded")
+        self.record()
         failed = self.failures()
         if failed:
             lines = "; ".join(f"{c.statement} (measured {c.measured})" for c in failed)
@@ -78,3 +101,8 @@ class ClaimCheck:
 
     def __repr__(self) -> str:
         return self.table().to_string(index=False)
+
+
+def ledger_dir() -> Path:
+    """The claim ledger's folder: ``claims/`` in the run's output folder."""
+    return output_dir() / "claims"

@@ -28,7 +28,7 @@ from transformers import (
 )
 
 from .data import split_sentences
-from .runtime import mixed_precision, seed_everything
+from .runtime import course_seed, mixed_precision, seed_everything
 from .training import (
     ID2LABEL,
     LABEL2ID,
@@ -248,7 +248,7 @@ def _module(model, name: str):
 
 @torch.no_grad()
 def bert_to_distilbert(teacher, layers: list[int] | None = None,
-                       random_init: bool = False, seed: int = 0):
+                       random_init: bool = False, seed: int | None = None):
     """A ``DistilBertForSequenceClassification`` built from the BERT teacher's weights.
 
     ``layers`` are the teacher layers to copy (default: every other one); ``random_init``
@@ -369,7 +369,7 @@ MINIATURE = Recipe()
 
 
 def distil(student, tokenizer, train: Dataset, validation: Dataset, teacher=None,
-           recipe: Recipe = MINIATURE, seed: int = 0, cached=None, **overrides):
+           recipe: Recipe = MINIATURE, seed: int | None = None, cached=None, **overrides):
     """Train ``student`` with :class:`DistillationTrainer` on ``train`` (labels of -100 are
     unlabelled), keep the epoch best on ``validation``. Returns the model and log history.
 
@@ -377,6 +377,7 @@ def distil(student, tokenizer, train: Dataset, validation: Dataset, teacher=None
     without it the teacher runs at every step. Mixed precision where the hardware does it
     natively (:func:`runtime.mixed_precision`); ``overrides`` go to ``TrainingArguments``.
     """
+    seed = course_seed() if seed is None else seed
     seed_everything(seed)
     base = student.base_model
     base.embeddings.requires_grad_(not recipe.freeze_embeddings)
@@ -419,7 +420,7 @@ def prepared_transfer(teacher, tokenizer, recipe: Recipe = MINIATURE):
     return _CACHE[key]
 
 
-def build_distilled_student(recipe: Recipe = MINIATURE, seed: int = 0):
+def build_distilled_student(recipe: Recipe = MINIATURE, seed: int | None = None):
     """The zoo's ``distilled-student``: 3 layers (teacher layers 0, 2, 4) distilled from the
     zoo's teacher with the full loss on the transfer set. Returns (model, tokenizer)."""
     from . import zoo
@@ -561,7 +562,8 @@ EXPERIMENTS = {
 first rows of the transfer set), the cheap setting that isolates one change at a time."""
 
 
-def run_experiment(name: str, teacher, tokenizer, recipe: Recipe = MINIATURE, seed: int = 0):
+def run_experiment(name: str, teacher, tokenizer, recipe: Recipe = MINIATURE,
+                   seed: int | None = None):
     """Train the 3-layer student of experiment ``name`` (a key of :data:`EXPERIMENTS`)."""
     from .data import load_reviews
 

@@ -44,6 +44,42 @@ def accuracy(y_true, y_pred) -> Accuracy:
     return Accuracy(value, len(y_true), low, high)
 
 
+@dataclass(frozen=True)
+class Paired:
+    """Two models scored on the same examples: how many only ``a`` got right, how many only
+    ``b`` did, and the exact McNemar p-value (a two-sided binomial test on those discordant
+    examples; the examples both got right or both got wrong say nothing about the difference).
+    """
+
+    only_a: int
+    only_b: int
+    p_value: float
+
+    @property
+    def significant(self) -> bool:
+        """The difference is beyond chance at the 5% level."""
+        return self.p_value < 0.05
+
+    def __str__(self) -> str:
+        return f"{self.only_b} vs {self.only_a} reviews (McNemar p = {self.p_value:.3f})"
+
+
+def mcnemar(y_true, pred_a, pred_b) -> Paired:
+    """Exact McNemar test of models ``a`` and ``b`` on the same examples (scipy's
+    ``binomtest``): is one of them right more often than chance would make it?"""
+    from scipy.stats import binomtest
+
+    y_true, pred_a, pred_b = list(y_true), list(pred_a), list(pred_b)
+    if not len(y_true) == len(pred_a) == len(pred_b):
+        raise ValueError(f"{len(y_true)} labels but {len(pred_a)} and {len(pred_b)} predictions")
+    right_a = [a == y for a, y in zip(pred_a, y_true)]
+    right_b = [b == y for b, y in zip(pred_b, y_true)]
+    only_a = sum(a and not b for a, b in zip(right_a, right_b))
+    only_b = sum(b and not a for a, b in zip(right_a, right_b))
+    p_value = binomtest(only_b, only_a + only_b, 0.5).pvalue if only_a + only_b else 1.0
+    return Paired(only_a, only_b, float(p_value))
+
+
 def accuracy_by_group(y_true, y_pred, groups) -> pd.DataFrame:
     """Accuracy, n and 95% interval for each group (a category, a phenomenon), worst first."""
     frame = pd.DataFrame({"true": list(y_true), "pred": list(y_pred), "group": list(groups)})

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import random
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 import torch
@@ -28,7 +28,7 @@ from transformers import (
 from transformers.modeling_outputs import MaskedLMOutput
 
 from .data import split_sentences
-from .runtime import seed_everything
+from .runtime import course_seed, seed_everything
 from .training import training_arguments
 
 MASK_PROBABILITY = 0.15
@@ -278,7 +278,7 @@ class MLMSettings:
     learning_rate: float = 1e-3
     batch_size: int = 16
     trainable_layers: int | None = 2
-    seed: int = 0
+    seed: int = field(default_factory=course_seed)
 
 
 HEAD_WARM_UP = MLMSettings(epochs=1, learning_rate=3e-3, trainable_layers=0)
@@ -595,9 +595,10 @@ def sentiment_model(mlm_model):
 
 def downstream_accuracy(mlm_model, tokenizer, splits, trainable_layers: int = 2,
                         epochs: float = 3, learning_rate: float = 2e-4, max_length: int = 64,
-                        seed: int = 0):
+                        seed: int | None = None):
     """Fine-tune a sentiment classifier on top of ``mlm_model``'s encoder (its top
     ``trainable_layers`` and the head), select on validation; the test accuracy."""
+    seed = course_seed() if seed is None else seed
     from .sentiment import review_accuracy
     from .training import fine_tune
 

@@ -13,6 +13,7 @@ import random
 import threading
 import urllib.request
 from importlib import metadata
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -21,6 +22,7 @@ MODES = ("offline", "online", "auto")
 HUB_URL = "https://huggingface.co/api/models/bert-base-uncased"
 PROBE_TIMEOUT_S = 2.0
 DEFAULT_SEED = 0
+SEED_VARIABLE = "COURSE_SEED"
 
 _probe_cache: dict[str, bool] = {}
 
@@ -77,7 +79,10 @@ def device() -> torch.device:
 def mixed_precision() -> dict:
     """``TrainingArguments`` for mixed-precision training where the hardware does it natively:
     bf16 on a CUDA GPU that has it, else fp16; bf16 on a CPU with AVX-512 BF16 instructions
-    (1.5x faster distillation measured on the course's 2-core CI machine); else nothing."""
+    (1.5x faster distillation measured on the course's 2-core CI machine); else nothing.
+    ``COURSE_MIXED_PRECISION=0`` switches it off (to run as a laptop without bf16 would)."""
+    if os.environ.get("COURSE_MIXED_PRECISION", "1").strip().lower() in ("0", "false", "no"):
+        return {}
     if torch.cuda.is_available():
         return {"bf16": True} if torch.cuda.is_bf16_supported() else {"fp16": True}
     native_bf16 = getattr(torch.cpu, "_is_avx512_bf16_supported", lambda: False)
@@ -89,8 +94,21 @@ def default_threads() -> int:
     return int(os.environ.get("COURSE_THREADS", min(4, os.cpu_count() or 1)))
 
 
-def seed_everything(seed: int = DEFAULT_SEED) -> None:
-    """Seed Python, NumPy and torch so that every run on one machine gives the same numbers."""
+def course_seed() -> int:
+    """The run's seed: ``COURSE_SEED`` (default 0). Training recipes use it, so a whole lesson
+    can be re-run with another seed to see how much its trained numbers move."""
+    value = os.environ.get(SEED_VARIABLE, str(DEFAULT_SEED)).strip() or str(DEFAULT_SEED)
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"{SEED_VARIABLE}={value!r} is not a whole number; unset it or use "
+                         "for example COURSE_SEED=1") from None
+
+
+def seed_everything(seed: int | None = None) -> None:
+    """Seed Python, NumPy and torch so that every run on one machine gives the same numbers
+    (``seed`` None: the run's seed, :func:`course_seed`)."""
+    seed = course_seed() if seed is None else seed
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
@@ -117,20 +135,47 @@ def quiet_libraries() -> None:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
-def setup_lesson(seed: int = DEFAULT_SEED, quiet: bool = False) -> dict:
-    """Prepare a lesson: fix threads, seed everything, print and return the banner facts."""
-    threads = default_threads()
-    torch.set_num_threads(threads)
-    seed_everything(seed)
-    quiet_libraries()
-    facts = {
+def cpu_kernels() -> str:
+    """The instruction set torch's CPU kernels use here (for example ``AVX512`` or ``AVX2``)."""
+    return torch.backends.cpu.get_cpu_capability()
+
+
+def machine_facts() -> dict:
+    """What a measured number depends on: mode, device, threads, CPU kernels, precision, seed
+    and library versions (the banner, and every claim ledger entry)."""
+    return {
         "mode": current_mode(),
         "device": str(device()),
-        "threads": threads,
+        "threads": torch.get_num_threads(),
         "cpu": platform.processor() or platform.machine(),
+        "kernels": cpu_kernels(),
+        "mixed precision": "bf16/fp16" if mixed_precision() else "off",
+        "seed": course_seed(),
         "python": platform.python_version(),
         **{pkg: _version(pkg) for pkg in ("torch", "transformers", "tokenizers", "datasets")},
     }
+
+
+def setup_lesson(seed: int | None = None, quiet: bool = False) -> dict:
+    """Prepare a lesson: fix threads, seed everything, print and return the banner facts."""
+    torch.set_num_threads(default_threads())
+    seed_everything(seed)
+    quiet_libraries()
+    facts = {**machine_facts(), "seed": course_seed() if seed is None else seed}
     if not quiet:
         print(" | ".join(f"{key}: {value}" for key, value in facts.items()))
     return facts
+
+
+def cache_root() -> Path:
+    """The course's folder for built checkpoints and run outputs: ``COURSE_CACHE_DIR`` or
+    ``~/.cache/bert-descendants-course``."""
+    default = Path.home() / ".cache" / "bert-descendants-course"
+    return Path(os.environ.get("COURSE_CACHE_DIR", default)).expanduser()
+
+
+def output_dir() -> Path:
+    """Where a run writes what it measured (the claim ledger): ``COURSE_OUTPUT_DIR``, or
+    ``output/`` in :func:`cache_root`."""
+    folder = os.environ.get("COURSE_OUTPUT_DIR") or cache_root() / "output"
+    return Path(folder).expanduser()

@@ -12,6 +12,8 @@ from datasets import DatasetDict
 from sklearn.metrics import accuracy_score
 from transformers import DataCollatorWithPadding, Trainer, TrainingArguments
 
+from .runtime import course_seed
+
 ID2LABEL = {0: "NEGATIVE", 1: "POSITIVE"}
 LABEL2ID = {name: i for i, name in ID2LABEL.items()}
 
@@ -52,11 +54,13 @@ def training_arguments(output_dir: str, epochs: float, learning_rate: float,
 
 def fine_tune(model, tokenizer, splits: DatasetDict, epochs: float = 4,
               learning_rate: float = 1e-4, batch_size: int = 16, max_length: int = 128,
-              seed: int = 0, trainer_class=Trainer, **overrides):
+              seed: int | None = None, trainer_class=Trainer, **overrides):
     """Fine-tune ``model`` on ``splits["train"]``, keep the epoch best on ``validation``.
 
     Returns the trained model and the Trainer's log history (loss and accuracy per epoch).
+    ``seed`` None: the run's seed (:func:`runtime.course_seed`).
     """
+    seed = course_seed() if seed is None else seed
     encoded = tokenize_splits(DatasetDict(train=splits["train"],
                                           validation=splits["validation"]),
                               tokenizer, max_length)

@@ -24,7 +24,7 @@ from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
 from .data import load_reviews
 from .models import PACKAGED_ENCODER, load_encoder, load_tokenizer
-from .runtime import device, seed_everything
+from .runtime import cache_root, course_seed, device, seed_everything
 from .training import ID2LABEL, LABEL2ID, fine_tune
 
 MANIFEST = "manifest.json"
@@ -50,11 +50,13 @@ class Recipe:
 
 
 def _build_teacher():
-    seed_everything(0)
+    seed = course_seed()
+    seed_everything(seed)
     tokenizer = load_tokenizer(PACKAGED_ENCODER)
     model = load_encoder(PACKAGED_ENCODER, AutoModelForSequenceClassification,
                          num_labels=2, id2label=ID2LABEL, label2id=LABEL2ID)
-    model, _ = fine_tune(model, tokenizer, load_reviews(), epochs=5, learning_rate=1.5e-4)
+    model, _ = fine_tune(model, tokenizer, load_reviews(), epochs=5, learning_rate=1.5e-4,
+                         seed=seed)
     return model, tokenizer
 
 
@@ -70,8 +72,7 @@ RECIPES: dict[str, Recipe] = {
 
 def cache_dir() -> Path:
     """Root folder of the cache (``COURSE_CACHE_DIR`` or ``~/.cache/...``)."""
-    default = Path.home() / ".cache" / "bert-descendants-course"
-    return Path(os.environ.get("COURSE_CACHE_DIR", default)).expanduser()
+    return cache_root()
 
 
 def _sha256(path: Path) -> str:
@@ -84,29 +85,35 @@ def _sha256(path: Path) -> str:
 
 def _write_manifest(folder: Path, recipe: Recipe, seconds: float) -> None:
     files = {p.name: _sha256(p) for p in sorted(folder.iterdir()) if p.is_file()}
-    manifest = {"version": recipe.version, "build_seconds": round(seconds, 1), "files": files}
+    manifest = {"version": recipe.version, "seed": course_seed(),
+                "build_seconds": round(seconds, 1), "files": files}
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=1))
 
 
 def is_complete(folder: Path, recipe: Recipe) -> bool:
-    """True when ``folder`` holds every file its manifest names, unchanged, for this recipe."""
+    """True when ``folder`` holds every file its manifest names, unchanged, for this recipe
+    and the run's seed."""
     try:
         manifest = json.loads((folder / MANIFEST).read_text())
         files = manifest["files"]
     except (OSError, ValueError, KeyError):
         return False
-    if manifest.get("version") != recipe.version or not files:
+    if manifest.get("version") != recipe.version or manifest.get("seed", 0) != course_seed():
+        return False
+    if not files:
         return False
     present = {p.name for p in folder.iterdir() if p.is_file()} - {MANIFEST}
     return present == set(files) and all(_sha256(folder / n) == h for n, h in files.items())
 
 
 def checkpoint_path(name: str, rebuild: bool = False) -> Path:
-    """Folder of the cached checkpoint ``name``, building it first when needed."""
+    """Folder of the cached checkpoint ``name`` for the run's seed (``COURSE_SEED``; each seed
+    has its own folder), building it first when needed."""
     if name not in RECIPES:
         raise ValueError(f"unknown checkpoint {name!r}; the zoo has: {', '.join(RECIPES)}")
     recipe = RECIPES[name]
-    folder = cache_dir() / name
+    seed = course_seed()
+    folder = cache_dir() / (name if seed == 0 else f"{name}-seed{seed}")
     if not rebuild and is_complete(folder, recipe):
         return folder
     if folder.exists():

@@ -73,3 +73,17 @@ def test_claims_pass_and_fail_loudly():
     with pytest.raises(claims.ClaimFailed, match="accurate"):
         check.assert_all()
     assert "UNEXPECTED" in check._repr_html_()
+
+
+def test_mcnemar_counts_discordant_pairs_and_tests_them_exactly():
+    truth = [1] * 30
+    a = [1] * 10 + [0] * 20            # right on the first 10
+    b = [1] * 5 + [0] * 5 + [1] * 20   # right on 25: 20 that a got wrong, misses 5 that a got
+    paired = metrics.mcnemar(truth, a, b)
+    assert (paired.only_a, paired.only_b) == (5, 20)
+    assert paired.p_value == pytest.approx(0.004077, abs=1e-5) and paired.significant
+    same = metrics.mcnemar(truth, a, a)
+    assert (same.only_a, same.only_b, same.p_value, same.significant) == (0, 0, 1.0, False)
+    assert not metrics.mcnemar(truth, a, [1] * 11 + [0] * 19).significant
+    with pytest.raises(ValueError, match="predictions"):
+        metrics.mcnemar(truth, a, b[:3])
