@@ -366,6 +366,14 @@ def random_unicode_texts(n: int = 300, length: int = 12, seed: int = 0) -> list[
     return texts
 
 
+def missing_bytes(tokenizer: CourseTokenizer) -> list[str]:
+    """The byte-level symbols (one per byte value, ``ByteLevel.alphabet()``) that are not in
+    ``tokenizer``'s vocabulary: none for a byte-level BPE, which can then encode any input."""
+    from tokenizers.pre_tokenizers import ByteLevel
+
+    return sorted(set(ByteLevel.alphabet()) - set(tokenizer.backend.get_vocab()))
+
+
 def round_trips(tokenizer: CourseTokenizer, text: str) -> tuple[bool, bool]:
     """Whether decoding the encoded ``text`` gives it back exactly, and up to normalisation."""
     decoded = tokenizer.decode(text)
