@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from filelock import FileLock
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
 from .data import load_reviews
@@ -108,7 +109,9 @@ def is_complete(folder: Path, recipe: Recipe) -> bool:
 
 def checkpoint_path(name: str, rebuild: bool = False) -> Path:
     """Folder of the cached checkpoint ``name`` for the run's seed (``COURSE_SEED``; each seed
-    has its own folder), building it first when needed."""
+    has its own folder), building it first when needed. A lock file makes a second process
+    that wants the same checkpoint (two lessons open at once) wait for the build, not repeat it.
+    """
     if name not in RECIPES:
         raise ValueError(f"unknown checkpoint {name!r}; the zoo has: {', '.join(RECIPES)}")
     recipe = RECIPES[name]
@@ -116,10 +119,19 @@ def checkpoint_path(name: str, rebuild: bool = False) -> Path:
     folder = cache_dir() / (name if seed == 0 else f"{name}-seed{seed}")
     if not rebuild and is_complete(folder, recipe):
         return folder
-    if folder.exists():
-        print(f"{folder} is incomplete, stale or corrupt: rebuilding it")
-    print(f"Building {name!r} ({recipe.description}); it is cached for later lessons.")
     cache_dir().mkdir(parents=True, exist_ok=True)
+    with FileLock(folder.with_name(folder.name + ".lock")):
+        if rebuild or not is_complete(folder, recipe):  # another process may have built it
+            _build(name, recipe, folder)
+    return folder
+
+
+def _build(name: str, recipe: Recipe, folder: Path) -> None:
+    """Run ``recipe`` and save its checkpoint to ``folder`` through a staging folder, so a crash
+    mid-write never leaves a half-written checkpoint under the final name."""
+    if folder.exists():
+        print(f"{folder.name} in the cache is incomplete, stale or corrupt: rebuilding it")
+    print(f"Building {name!r} ({recipe.description}); it is cached for later lessons.")
     start = time.perf_counter()
     staging = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=cache_dir()))
     try:
@@ -131,8 +143,8 @@ def checkpoint_path(name: str, rebuild: bool = False) -> Path:
         os.replace(staging, folder)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    print(f"Built {name!r} in {time.perf_counter() - start:.0f} s -> {folder}")
-    return folder
+    print(f"Built {name!r} in {time.perf_counter() - start:.0f} s (cache: COURSE_CACHE_DIR or "
+          "~/.cache/bert-descendants-course)")
 
 
 def load(name: str, rebuild: bool = False):

@@ -6,7 +6,7 @@ import time
 import pytest
 import torch
 
-from course_utils import bench, claims, report, runtime, zoo
+from course_utils import bench, claims, report, runtime
 
 
 def _timing(times):
@@ -90,24 +90,3 @@ def test_course_seed_and_mixed_precision_switches(monkeypatch):
         runtime.course_seed()
     monkeypatch.setenv("COURSE_MIXED_PRECISION", "0")
     assert runtime.mixed_precision() == {}
-
-
-def test_each_seed_has_its_own_checkpoint_folder(monkeypatch, tmp_path):
-    monkeypatch.setenv("COURSE_CACHE_DIR", str(tmp_path))
-    built = []
-    recipe = zoo.Recipe(lambda: built.append(1) or _tiny_checkpoint(), 1, "tiny")
-    monkeypatch.setitem(zoo.RECIPES, "tiny", recipe)
-    assert zoo.checkpoint_path("tiny").name == "tiny"
-    monkeypatch.setenv("COURSE_SEED", "2")
-    assert zoo.checkpoint_path("tiny").name == "tiny-seed2"
-    assert zoo.checkpoint_path("tiny").name == "tiny-seed2" and len(built) == 2
-
-
-def _tiny_checkpoint():
-    from transformers import BertConfig, BertForSequenceClassification
-
-    from course_utils.models import load_tokenizer
-
-    config = BertConfig(vocab_size=30522, hidden_size=16, num_hidden_layers=1,
-                        num_attention_heads=2, intermediate_size=32)
-    return BertForSequenceClassification(config), load_tokenizer()

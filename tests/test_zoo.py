@@ -80,3 +80,20 @@ def test_failed_build_leaves_no_partial_folder(tiny_zoo, monkeypatch):
 def test_unknown_checkpoint_lists_the_zoo():
     with pytest.raises(ValueError, match="the zoo has: teacher, distilled-student"):
         zoo.load("giant")
+
+
+def test_each_seed_has_its_own_checkpoint_folder(tiny_zoo, monkeypatch):
+    folder, builds = tiny_zoo
+    assert zoo.checkpoint_path("tiny") == folder
+    monkeypatch.setenv("COURSE_SEED", "2")
+    assert zoo.checkpoint_path("tiny").name == "tiny-seed2"
+    assert zoo.checkpoint_path("tiny").name == "tiny-seed2" and len(builds) == 2
+
+
+def test_a_second_caller_waits_for_the_build_instead_of_repeating_it(tiny_zoo):
+    from concurrent.futures import ThreadPoolExecutor
+
+    folder, builds = tiny_zoo
+    with ThreadPoolExecutor(2) as pool:
+        paths = list(pool.map(lambda _: zoo.checkpoint_path("tiny"), range(2)))
+    assert paths == [folder, folder] and len(builds) == 1
