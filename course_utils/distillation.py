@@ -496,14 +496,14 @@ def temperature_explorer(model, tokenizer, texts: list[str]):
     return widgets.VBox([slider, output])
 
 
-def accuracy_row(model, tokenizer, splits, names=("validation", "test", "challenge")) -> dict:
-    """Accuracy (n, 95% interval) of ``model`` on each split, as printable strings and values."""
+def accuracy_row(model, tokenizer, splits, names=("validation", "test", "challenge")):
+    """Accuracy (n, 95% interval) of ``model`` on each split, and its predictions on each."""
     from .metrics import accuracy
     from .sentiment import SentimentAnalyzer
 
     analyzer = SentimentAnalyzer(model, tokenizer)
-    return {name: accuracy(splits[name]["label"], analyzer.predict_polarity(splits[name]["text"]))
-            for name in names}
+    predicted = {name: analyzer.predict_polarity(splits[name]["text"]) for name in names}
+    return {name: accuracy(splits[name]["label"], predicted[name]) for name in names}, predicted
 
 
 def size_row(model) -> dict:
@@ -583,15 +583,16 @@ def run_experiment(name: str, teacher, tokenizer, recipe: Recipe = MINIATURE,
 
 def results_table(references: dict, students: dict, splits):
     """Accuracy (n, 95% interval) on validation, test and challenge, encoder and total
-    parameters and on-disk size for every ``name: (model, tokenizer)``; ``_test`` holds the
-    test accuracy as a number (for the claim check)."""
+    parameters and on-disk size for every ``name: (model, tokenizer)``; the hidden columns
+    ``_test`` (test accuracy as a number) and ``_predicted`` (test predictions, for paired
+    tests) serve the claim check."""
     import pandas as pd
 
     rows = {}
     for name, (model, tokenizer) in {**references, **students}.items():
-        scores = accuracy_row(model, tokenizer, splits)
+        scores, predicted = accuracy_row(model, tokenizer, splits)
         rows[name] = {**{split: str(a) for split, a in scores.items()}, **size_row(model),
-                      "_test": scores["test"].value}
+                      "_test": scores["test"].value, "_predicted": predicted["test"]}
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
