@@ -53,7 +53,7 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $@
 
 lint: $(STAMP)
-	$(BIN)/ruff check course_utils tests tools notebooks
+	$(BIN)/ruff check conftest.py course_utils tests tools notebooks
 
 badges: $(STAMP)
 	$(BIN)/python tools/colab_badges.py

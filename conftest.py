@@ -1,0 +1,27 @@
+"""Set-up shared by the unit tests and the nbval run of the lessons (tests/README.md): offline
+mode, quiet tokenizers, strict exercise checkers, and the seconds each lesson took."""
+
+import os
+
+os.environ.setdefault("COURSE_MODE", "offline")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# A reference solution whose checker says "Not yet" fails the notebook (see tests/README.md).
+os.environ.setdefault("COURSE_EXERCISES_STRICT", "1")
+
+_lesson_seconds: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report):
+    """Add up each notebook's cell times (set-up, call and teardown of every nbval cell)."""
+    path = str(report.fspath)
+    if path.endswith(".ipynb"):
+        name = os.path.basename(path)
+        _lesson_seconds[name] = _lesson_seconds.get(name, 0.0) + report.duration
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the seconds each lesson took to execute (the 3-minute budget, tests/README.md)."""
+    if _lesson_seconds:
+        terminalreporter.write_sep("-", "seconds per lesson")
+        for name, seconds in sorted(_lesson_seconds.items()):
+            terminalreporter.write_line(f"{name}: {seconds:.0f} s")
