@@ -36,10 +36,15 @@ def load_ledger(folder: Path | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _unexpected(tested: pd.DataFrame) -> int:
+    """How many tested claims came out other than the lesson says."""
+    return int((tested["holds"] != tested["expected"]).sum())
+
+
 def summary(ledger: pd.DataFrame) -> str:
     """The one-line summary: how many claims hold, fail as stated, or came out unexpectedly."""
     tested = ledger[ledger["holds"].notna()]
-    unexpected = int((tested["holds"] != tested["expected"]).sum())
+    unexpected = _unexpected(tested)
     as_said = int(((tested["holds"] == tested["expected"]) & ~tested["holds"].astype(bool)).sum())
     hold = len(tested) - unexpected - as_said
     return (f"{len(tested)} claims: {hold} hold, {as_said} do not hold as the lessons say, "
@@ -78,8 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     page = render(ledger, folder.parent / "claims.html")
     print(f"claims report: {page}")
     print(summary(ledger))
-    tested = ledger[ledger["holds"].notna()]
-    return 1 if args.strict and (tested["holds"] != tested["expected"]).any() else 0
+    return 1 if args.strict and _unexpected(ledger[ledger["holds"].notna()]) else 0
 
 
 if __name__ == "__main__":
