@@ -6,7 +6,8 @@ configs, loading), ``data`` (the reviews corpus), ``bench`` (honest measurements
 (fine-tuning with the ``Trainer``), ``zoo`` (cached course checkpoints), ``sentiment``
 (a batched analyzer), ``architecture`` (configs, FLOPs, shape traces), ``tokenization``
 and ``token_explorer`` (WordPiece, BPE and Unigram trained and measured), ``plots``,
-``widgets`` and ``exercises`` (automatic feedback, one module per lesson).
+``widgets``, ``source`` (a function's real source, shown in a lesson), ``dark_knowledge``
+(soft targets by star rating) and ``exercises`` (automatic feedback, one module per lesson).
 """
 
 from .runtime import current_mode, device, setup_lesson

@@ -77,6 +77,8 @@ def test_exercise_checkers(capsys):
     exercises.check_bert_large(lambda **sizes: _bert(**sizes) - 1)
     exercises.check_fastest(None, {"a": 1.0})
     exercises.check_fastest("b", {"a": 1.0, "b": 2.0})
+    exercises.check_fastest("b", {"a": 9.0, "b": 2.0, "c": 4.0})
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("✅") and lines[1].startswith("❌ Not yet: 335,141,887 is -1 off")
     assert lines[2].startswith("⏳") and lines[3].startswith("❌")
+    assert lines[4] == "✅ b is the fastest here: 2 ms, against 4 ms for the next, c."

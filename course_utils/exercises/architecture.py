@@ -43,6 +43,8 @@ def check_fastest(guess: str | None, latency_ms: dict[str, float]) -> None:
     if guess is None:
         print("⏳ Not attempted yet: set `fastest` to a model name.")
         return
-    fastest = min(latency_ms, key=latency_ms.get)
-    feedback(guess == fastest, f"{fastest} is the fastest here: it runs half as many layers.",
+    fastest, runner_up = sorted(latency_ms, key=latency_ms.get)[:2]
+    feedback(guess == fastest,
+             f"{fastest} is the fastest here: {latency_ms[fastest]:.0f} ms, against "
+             f"{latency_ms[runner_up]:.0f} ms for the next, {runner_up}.",
              f"{guess} is not the fastest here; which model has fewer layers to run?")

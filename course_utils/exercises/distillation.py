@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from ..distillation import soft_target_loss, weight_mapping
+from ..distillation import bert_to_distilbert, soft_target_loss, weight_mapping
 from ..models import parameter_breakdown
 from . import attempt, feedback
 
@@ -38,11 +38,16 @@ def check_mapped_module(answer: str | None, target: str, layers: list[int]) -> N
              "intermediate.dense.")
 
 
-def check_total_ratio(answer: float | None, teacher, student) -> None:
-    """Exercise 3: the student's total parameters as a fraction of the teacher's."""
+def check_total_ratio(answer: float | None, teacher, layers: list[int]) -> None:
+    """Exercise 3: the total parameters of a student made of the teacher's ``layers``, as a
+    fraction of the teacher's (the checker builds that student to count them)."""
     if answer is None:
         print("⏳ Not attempted yet: set `ratio` to a number between 0 and 1.")
         return
+    student = bert_to_distilbert(teacher, layers)
     expected = parameter_breakdown(student)["total"] / parameter_breakdown(teacher)["total"]
-    feedback(abs(float(answer) - expected) < 0.01, f"{expected:.3f}: embeddings dominate.",
-             f"{float(answer):.3f} is off; half the encoder goes, every embedding stays.")
+    kept = len(layers) / teacher.config.num_hidden_layers
+    feedback(abs(float(answer) - expected) < 0.01,
+             f"{expected:.3f}: {kept:.0%} of the encoder is left, and every embedding.",
+             f"{float(answer):.3f} is off; {1 - kept:.0%} of the encoder goes, every "
+             "embedding stays.")
