@@ -71,3 +71,22 @@ def test_long_texts_are_truncated_and_flagged(classifier):
 def test_bad_input_gets_a_clear_error(classifier, bad, error, message):
     with pytest.raises(error, match=message):
         SentimentAnalyzer(*classifier).predict(bad)
+
+
+def test_padding_share_counts_padded_positions():
+    from course_utils.sentiment import padding_share
+
+    lengths = [2, 9, 3, 8]
+    assert padding_share(lengths, 1) == 0.0
+    # sorted: [2, 3] pads to 3, [8, 9] to 9 -> 22 real of 24 positions
+    assert padding_share(lengths, 2) == pytest.approx(1 - 22 / 24)
+    # in order: [2, 9] pads to 9, [3, 8] to 8 -> 22 real of 34
+    assert padding_share(lengths, 2, sort=False) == pytest.approx(1 - 22 / 34)
+    assert padding_share(lengths, 4) == pytest.approx(1 - 22 / 36)
+
+
+def test_token_counts_are_what_the_model_sees(classifier):
+    analyzer = SentimentAnalyzer(*classifier, max_length=16)
+    counts = analyzer.token_counts(REVIEWS)
+    assert counts == [p.n_tokens if not p.truncated else 16 for p in analyzer.predict(REVIEWS)]
+    assert counts[2] == 4 and counts[-1] == 16  # [CLS] fine . [SEP]; the long one truncated
