@@ -31,7 +31,7 @@ course: $(STAMP)
 
 test: lint
 	COURSE_MODE=offline $(BIN)/python -m pytest
-	$(BIN)/python -m course_utils.report
+	$(BIN)/python -m course_utils.report --table
 
 test-laptop: $(STAMP)
 	rm -rf $(LAPTOP_DIR)
@@ -39,7 +39,7 @@ test-laptop: $(STAMP)
 	$(LAPTOP_TEST) $(LAPTOP_B) > $(LAPTOP_DIR).b.log 2>&1; second=$$?; \
 	wait $$first; first=$$?; cat $(LAPTOP_DIR).a.log $(LAPTOP_DIR).b.log; \
 	test $$first = 0 && test $$second = 0
-	COURSE_CACHE_DIR=$(LAPTOP_DIR) $(BIN)/python -m course_utils.report
+	COURSE_CACHE_DIR=$(LAPTOP_DIR) $(BIN)/python -m course_utils.report --table
 
 report: $(STAMP)
 	$(BIN)/python -m course_utils.report

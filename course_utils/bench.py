@@ -100,11 +100,6 @@ def peak_memory_during(fn: Callable[[], object], interval: float = 0.002) -> int
     return max(peak, process.memory_info().rss) - baseline
 
 
-def process_peak_memory() -> int:
-    """The whole process's resident memory right now, in bytes (psutil)."""
-    return psutil.Process().memory_info().rss
-
-
 def with_ratios(table: pd.DataFrame, reference: str, columns: list[str]) -> pd.DataFrame:
     """Add ``<column> ratio`` columns: each row divided by the ``reference`` row."""
     if reference not in table.index:
@@ -194,14 +189,13 @@ def benchmark_models(models: dict[str, torch.nn.Module], reference: str,
     """Measure every model in one run and return a table with ratios against ``reference``.
 
     Columns: parameters, parameter MB, (checkpoint MB), median and p90 latency in ms,
-    throughput in sequences per second, peak extra memory in MB during a forward pass, and
-    the speed-up against ``reference`` with its 95% interval over the paired repeats.
+    throughput in sequences per second, and the speed-up against ``reference`` with its 95%
+    interval over the paired repeats. (No memory column: the resident-memory growth of one
+    forward pass in a process that already holds every model says little.)
     """
     timings = interleaved_latency(models, batch_size, seq_len, repeats=repeats)
     rows = {}
     for name, model in models.items():
-        with torch.inference_mode():
-            peak = peak_memory_during(partial(model, **dummy_inputs(model, batch_size, seq_len)))
         rows[name] = {
             "parameters": sum(p.numel() for p in model.parameters()),
             "parameter MB": parameter_bytes(model) / MB,
@@ -209,7 +203,6 @@ def benchmark_models(models: dict[str, torch.nn.Module], reference: str,
             "latency ms": timings[name].median * 1e3,
             "p90 ms": timings[name].p90 * 1e3,
             "sequences/s": batch_size / timings[name].median,
-            "peak extra MB": peak / MB,
             **_speedup_columns(timings[reference], timings[name]),
         }
     table = pd.DataFrame.from_dict(rows, orient="index")

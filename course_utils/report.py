@@ -3,7 +3,8 @@ rendered into one HTML page an instructor can open after a run.
 
 ``python -m course_utils.report`` (or ``make report``) writes ``claims.html`` next to the
 ledger and prints its path and a one-line summary such as
-"32 claims: 30 hold, 2 do not hold as the lessons say, 0 unexpected (+5 paper anchors)".
+"32 claims: 30 hold, 2 do not hold as the lessons say, 0 unexpected (+5 paper anchors)";
+``--table`` first prints every tested claim on a line of its own (what CI logs keep).
 """
 
 from __future__ import annotations
@@ -52,6 +53,14 @@ def summary(ledger: pd.DataFrame) -> str:
             f"{ledger['lesson'].nunique()} lessons")
 
 
+def lines(ledger: pd.DataFrame, width: int = 70) -> list[str]:
+    """One line per tested claim, for a log: lesson, verdict, what was measured, the claim."""
+    tested = ledger[ledger["holds"].notna()]
+    return [f"{row.lesson[:2]} | {row.verdict} | {row.measured} | "
+            f"{row.statement if len(row.statement) <= width else row.statement[:width - 3] + '...'}"
+            for row in tested.itertuples()]
+
+
 def render(ledger: pd.DataFrame, path: Path) -> Path:
     """Write the report page to ``path``: the summary, then one table per lesson."""
     parts = [f"<h1>Claim check, all lessons</h1><p><b>{html.escape(summary(ledger))}</b></p>"]
@@ -72,6 +81,8 @@ def render(ledger: pd.DataFrame, path: Path) -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Render every lesson's claims into one page.")
     parser.add_argument("--ledger", type=Path, default=None, help="folder of the claim ledger")
+    parser.add_argument("--table", action="store_true",
+                        help="also print every tested claim on one line (for a CI log)")
     parser.add_argument("--strict", action="store_true",
                         help="exit 1 when a claim came out other than the lesson says")
     args = parser.parse_args(argv)
@@ -82,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
     folder = Path(args.ledger or ledger_dir())
     page = render(ledger, folder.parent / "claims.html")
     print(f"claims report: {page}")
+    if args.table:
+        print("\n".join(lines(ledger)))
     print(summary(ledger))
     return 1 if args.strict and _unexpected(ledger[ledger["holds"].notna()]) else 0
 

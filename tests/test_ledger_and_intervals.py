@@ -72,6 +72,9 @@ def test_assert_all_records_the_ledger_even_when_a_claim_fails(tmp_path):
     assert report.summary(ledger) == ("3 claims: 1 hold, 1 do not hold as the lessons say, "
                                       "1 unexpected (+1 paper anchors), 1 lessons")
     assert report.main(["--strict"]) == 1
+    assert report.lines(ledger) == [
+        "99 | holds | 1 | holds", "99 | does not hold (as the lesson says) | 0 | fails as said",
+        "99 | UNEXPECTED: does not hold | 0 | fails"]
     page = (claims.ledger_dir().parent / "claims.html").read_text()
     assert "99 Demo lesson" in page and "UNEXPECTED" in page
 
