@@ -65,9 +65,9 @@ def positive_by_stars(logits: torch.Tensor, stars, positive: int = 1,
                       temperatures=TEMPERATURES) -> pd.DataFrame:
     """A binary teacher's mean P(positive) over the reviews of each true rating (rows), at
     each temperature (columns)."""
-    return pd.concat({f"T = {t}": by_true_stars(soften(logits, t)[:, [positive]],
-                                                ["P(positive)"], stars)["P(positive)"]
-                      for t in temperatures}, axis=1)
+    table = pd.DataFrame({f"T = {t}": soften(logits, t)[:, positive].numpy()
+                          for t in temperatures})
+    return by_true_stars(table, table.columns, stars)
 
 
 def by_true_stars(probabilities, classes, stars) -> pd.DataFrame:

@@ -37,6 +37,11 @@ def load_ledger(folder: Path | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _tested(ledger: pd.DataFrame) -> pd.DataFrame:
+    """The claims that were measured (not the paper anchors)."""
+    return ledger[ledger["holds"].notna()]
+
+
 def _unexpected(tested: pd.DataFrame) -> int:
     """How many tested claims came out other than the lesson says."""
     return int((tested["holds"] != tested["expected"]).sum())
@@ -44,7 +49,7 @@ def _unexpected(tested: pd.DataFrame) -> int:
 
 def summary(ledger: pd.DataFrame) -> str:
     """The one-line summary: how many claims hold, fail as stated, or came out unexpectedly."""
-    tested = ledger[ledger["holds"].notna()]
+    tested = _tested(ledger)
     unexpected = _unexpected(tested)
     as_said = int(((tested["holds"] == tested["expected"]) & ~tested["holds"].astype(bool)).sum())
     hold = len(tested) - unexpected - as_said
@@ -55,10 +60,9 @@ def summary(ledger: pd.DataFrame) -> str:
 
 def lines(ledger: pd.DataFrame, width: int = 70) -> list[str]:
     """One line per tested claim, for a log: lesson, verdict, what was measured, the claim."""
-    tested = ledger[ledger["holds"].notna()]
     return [f"{row.lesson[:2]} | {row.verdict} | {row.measured} | "
             f"{row.statement if len(row.statement) <= width else row.statement[:width - 3] + '...'}"
-            for row in tested.itertuples()]
+            for row in _tested(ledger).itertuples()]
 
 
 def render(ledger: pd.DataFrame, path: Path) -> Path:
@@ -96,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.table:
         print("\n".join(lines(ledger)))
     print(summary(ledger))
-    return 1 if args.strict and _unexpected(ledger[ledger["holds"].notna()]) else 0
+    return 1 if args.strict and _unexpected(_tested(ledger)) else 0
 
 
 if __name__ == "__main__":
