@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import math
 import random
+from functools import partial
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
@@ -481,30 +482,49 @@ def reconstruction_error(teacher, sizes=(32, 64, 128, 256)) -> pd.DataFrame:
 
 def comparison_models(seq_len: int = 128) -> dict[str, torch.nn.Module]:
     """BERT-base, ALBERT-base (Hub config and fused GELU) and a 6-layer BERT-base, random
-    weights, full size."""
+    weights, full size, named by their Hub ids as in lesson 01."""
     from .models import build_reference_model
 
     return {
-        "bert-base": build_reference_model("bert-base-uncased"),
-        "albert-base (Hub, gelu_new)": build_reference_model("albert-base-v2"),
-        "albert-base (fused GELU)": build_reference_model("albert-base-v2",
-                                                          hidden_act="gelu_pytorch_tanh"),
-        "bert-base, 6 layers": build_reference_model("bert-base-uncased", num_hidden_layers=6),
+        "bert-base-uncased": build_reference_model("bert-base-uncased"),
+        "albert-base-v2 (Hub, gelu_new)": build_reference_model("albert-base-v2"),
+        "albert-base-v2 (fused GELU)": build_reference_model("albert-base-v2",
+                                                             hidden_act="gelu_pytorch_tanh"),
+        "bert-base-uncased, 6 layers": build_reference_model("bert-base-uncased",
+                                                             num_hidden_layers=6),
     }
 
 
-def build_and_run_peak(name: str, seq_len: int = 128, **overrides) -> int:
-    """Peak growth of resident memory (bytes) while building model ``name`` and running one
-    batch-1 forward pass: the memory a device needs for the weights plus the activations."""
-    from .bench import dummy_inputs, peak_memory_during
+TINY = {"vocab_size": 1000, "hidden_size": 64, "num_hidden_layers": 1,
+        "num_attention_heads": 1, "intermediate_size": 64, "embedding_size": 32}
+"""A tiny version of a model: the same code and libraries, almost no weights (the warm-up
+of :func:`peak_memory`; BERT ignores ``embedding_size``)."""
+
+
+def build_and_run(name: str, seq_len: int = 128, **overrides) -> None:
+    """Build the model ``name`` (random weights) and run one batch-1 forward pass."""
+    from .bench import dummy_inputs
     from .models import build_reference_model
 
-    def run():
-        model = build_reference_model(name, **overrides)
-        with torch.inference_mode():
-            model(**dummy_inputs(model, 1, seq_len))
+    model = build_reference_model(name, **overrides)
+    with torch.inference_mode():
+        model(**dummy_inputs(model, 1, seq_len))
 
-    return peak_memory_during(run)
+
+def peak_memory(names=("bert-base-uncased", "albert-base-v2"), seq_len: int = 128):
+    """For each full-size model, in MB: its parameter bytes, and the peak memory that building
+    it and running one forward pass adds, in a fresh process per model that first did the
+    same with a tiny version (so imports and first-use costs are not counted)."""
+    from .bench import MB, parameter_bytes, peak_memory_in_fresh_processes
+    from .models import build_reference_model
+
+    peaks = peak_memory_in_fresh_processes(
+        {name: partial(build_and_run, name, seq_len) for name in names},
+        warm_ups={name: partial(build_and_run, name, seq_len, **TINY) for name in names})
+    return pd.DataFrame({
+        "parameter MB": {name: parameter_bytes(build_reference_model(name)) / MB
+                         for name in names},
+        "peak MB (fresh process)": {name: peak / MB for name, peak in peaks.items()}})
 
 
 def plot_svd_tradeoff(table: pd.DataFrame, teacher_accuracy: float):

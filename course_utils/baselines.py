@@ -4,13 +4,27 @@ from __future__ import annotations
 
 from .sentiment import check_texts
 
+VADER_NEUTRAL = 0.05
+"""Compound scores inside (-0.05, 0.05) are neutral (Hutto & Gilbert's threshold)."""
 
-def vader_polarity(texts, threshold: float = 0.0) -> list[int]:
-    """1 (positive) when VADER's compound score is at least ``threshold``, else 0."""
+
+def vader_compound(texts) -> list[float]:
+    """VADER's compound score of each text, from -1 (most negative) to 1."""
     try:
         from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
     except ImportError as error:
         raise ImportError("VADER is missing: pip install vaderSentiment "
                           "(or the course's [offline] extra)") from error
     analyzer = SentimentIntensityAnalyzer()
-    return [int(analyzer.polarity_scores(t)["compound"] >= threshold) for t in check_texts(texts)]
+    return [analyzer.polarity_scores(t)["compound"] for t in check_texts(texts)]
+
+
+def vader_polarity(texts, threshold: float = 0.0) -> list[int]:
+    """1 (positive) when VADER's compound score is at least ``threshold``, else 0."""
+    return [int(score >= threshold) for score in vader_compound(texts)]
+
+
+def vader_label(text: str) -> int | None:
+    """VADER's reading of one text: 1 positive, 0 negative, ``None`` when neutral."""
+    score = vader_compound([text])[0]
+    return None if abs(score) < VADER_NEUTRAL else int(score > 0)

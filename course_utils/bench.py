@@ -5,11 +5,13 @@ reference measured in the same run. No claim may hinge on an absolute time.
 
 from __future__ import annotations
 
+import multiprocessing
 import statistics
 import tempfile
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -78,7 +80,9 @@ def checkpoint_bytes(model) -> int:
 
 
 def peak_memory_during(fn: Callable[[], object], interval: float = 0.002) -> int:
-    """Peak growth of this process's resident memory (bytes) while ``fn()`` runs."""
+    """Peak growth of this process's resident memory (bytes) while ``fn()`` runs, sampled
+    every ``interval`` seconds. What else the process holds shifts it (allocations reuse freed
+    pages): call it through :func:`peak_memory_in_fresh_processes`."""
     process = psutil.Process()
     baseline = process.memory_info().rss
     peak = baseline
@@ -98,6 +102,33 @@ def peak_memory_during(fn: Callable[[], object], interval: float = 0.002) -> int
         running = False
         sampler.join()
     return max(peak, process.memory_info().rss) - baseline
+
+
+def peak_memory_in_fresh_processes(calls: dict[str, Callable[[], object]],
+                                   warm_ups: dict[str, Callable[[], object]] | None = None
+                                   ) -> dict[str, int]:
+    """Peak growth of resident memory (bytes) while each call runs, each in a fresh Python
+    process of its own: nothing of this process counts (no other model, no cache, no
+    allocator history), so the order of measurements cannot change the result. A call's
+    ``warm_ups`` entry runs first, unmeasured, in the same process, to pay first-use costs
+    (lazy imports, thread pools). The processes run side by side: memory, not time, is
+    measured. Calls must be picklable (module-level functions or partials of them)."""
+    context = multiprocessing.get_context("spawn")
+    pools = {name: ProcessPoolExecutor(max_workers=1, mp_context=context) for name in calls}
+    try:
+        futures = {name: pools[name].submit(_warm_then_measure, call,
+                                            (warm_ups or {}).get(name))
+                   for name, call in calls.items()}
+        return {name: future.result() for name, future in futures.items()}
+    finally:
+        for pool in pools.values():
+            pool.shutdown()
+
+
+def _warm_then_measure(call: Callable[[], object], warm_up: Callable[[], object] | None) -> int:
+    if warm_up is not None:
+        warm_up()
+    return peak_memory_during(call)
 
 
 def with_ratios(table: pd.DataFrame, reference: str, columns: list[str]) -> pd.DataFrame:

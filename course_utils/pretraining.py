@@ -191,15 +191,13 @@ def segment_pairs(texts, tokenizer, max_length: int = 64, seed: int = 0) -> Data
     return Dataset.from_list(rows)
 
 
-def format_table(formats: dict[str, Dataset], max_length: int) -> pd.DataFrame:
-    """Examples, mean real tokens per example and the share of each batch that is padding."""
+def format_table(formats: dict[str, Dataset]) -> pd.DataFrame:
+    """Examples and mean real tokens per example of each input format."""
     rows = {}
     for name, dataset in formats.items():
         lengths = [len(ids) for ids in dataset["input_ids"]]
         rows[name] = {"examples": len(lengths),
-                      "mean tokens": round(sum(lengths) / len(lengths), 1),
-                      "padding at max length": round(1 - sum(lengths) / (len(lengths)
-                                                                       * max_length), 3)}
+                      "mean tokens": round(sum(lengths) / len(lengths), 1)}
     return pd.DataFrame.from_dict(rows, orient="index")
 
 

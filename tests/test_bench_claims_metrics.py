@@ -1,4 +1,5 @@
 import time
+from functools import partial
 
 import pytest
 import torch
@@ -29,9 +30,14 @@ def test_checkpoint_bytes_is_the_safetensors_size():
     assert abs(size - bench.parameter_bytes(model)) / size < 0.01
 
 
-def test_peak_memory_sees_a_large_allocation():
-    grown = bench.peak_memory_during(lambda: torch.ones(64 * 1024 * 1024 // 4).add_(1))
-    assert grown > 32 * bench.MB
+def test_peak_memory_in_a_fresh_process_sees_a_large_allocation_and_only_it():
+    held_here = torch.ones(256 * bench.MB // 4)  # 256 MB in this process: must not count
+    one = partial(torch.ones, 1)
+    grown = bench.peak_memory_in_fresh_processes(
+        {"64 MB": partial(torch.ones, 64 * bench.MB // 4), "4 bytes": one},
+        warm_ups={"64 MB": one, "4 bytes": one})
+    assert 60 * bench.MB < grown["64 MB"] < 70 * bench.MB and grown["4 bytes"] < 4 * bench.MB
+    del held_here
 
 
 def test_benchmark_table_has_ratios_against_the_reference():

@@ -159,31 +159,23 @@ def _output(check, *args) -> str:
 
 
 def test_exercise_checkers_pass_the_reference_and_fail_a_wrong_answer(tokenizer, texts):
-    def reference(ids, tok, rng):
-        inputs, labels = torch.tensor(ids), torch.tensor(ids)
-        ordinary = torch.ones(len(ids), dtype=torch.bool)
-        ordinary[[0, -1]] = False
-        chosen = (torch.rand(len(ids), generator=rng) < 0.15) & ordinary
-        labels[~chosen] = -100
-        draw = torch.rand(len(ids), generator=rng)
-        inputs[chosen & (draw < 0.8)] = tok.mask_token_id
-        randomised = chosen & (draw >= 0.8) & (draw < 0.9)
-        inputs[randomised] = torch.randint(len(tok), (len(ids),), generator=rng)[randomised]
-        return inputs, labels
+    from course_utils.exercises.solutions import pretraining as solutions
 
     def all_masked(ids, tok, rng):
-        inputs, labels = reference(ids, tok, rng)
+        inputs, labels = solutions.my_mask(ids, tok, rng)
         inputs[labels != -100] = tok.mask_token_id
         return inputs, labels
 
-    assert _output(exercises.check_static_masking, reference, tokenizer).startswith("✅")
-    assert _output(exercises.check_static_masking, all_masked, tokenizer).startswith("❌")
+    check = exercises.check_static_masking
+    assert _output(check, solutions.my_mask, tokenizer).startswith("✅")
+    assert _output(check, all_masked, tokenizer).startswith("❌")
 
     formats = {"FULL-SENTENCES": pt.pack_sentences(texts, tokenizer),
                "DOC-SENTENCES": pt.pack_sentences(texts, tokenizer, cross_documents=False)}
-    table = pt.format_table(formats, 64)
-    assert _output(exercises.check_padding_answer, "DOC-SENTENCES", table).startswith("✅")
-    assert _output(exercises.check_padding_answer, "FULL-SENTENCES", table).startswith("❌")
+    passed = _output(exercises.check_padding_share, solutions.padding_share, formats, 64)
+    assert passed.startswith("✅") and "DOC-SENTENCES wastes the most" in passed
+    unpadded = _output(exercises.check_padding_share, lambda dataset, length: 0.0, formats, 64)
+    assert unpadded.startswith("❌")
 
 
 def test_anchors_are_shown_but_never_asserted():

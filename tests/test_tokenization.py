@@ -7,13 +7,13 @@ the lesson trains the full-size ones.
 import math
 import random
 from collections import Counter
-from itertools import pairwise
 
 import pytest
 
 from course_utils import token_explorer
 from course_utils import tokenization as tk
 from course_utils.exercises import tokenization as exercises
+from course_utils.exercises.solutions import tokenization as solutions
 
 EMOJI_AND_SCRIPTS = ["🪫 🫠 🤷‍♀️", "你好，很好吃", "정말 좋아요", "ดีมาก", "Dvořák in Łódź"]
 
@@ -237,44 +237,10 @@ def _stub(*args):
     raise NotImplementedError
 
 
-def _merge_step(word_counts):
-    pairs = Counter()
-    for word, count in word_counts.items():
-        for pair in pairwise(word):
-            pairs[pair] += count
-    best = max(pairs, key=pairs.get)
-    merged = {}
-    for word, count in word_counts.items():
-        out, i = [], 0
-        while i < len(word):
-            if word[i:i + 2] == best:
-                out.append(best[0] + best[1])
-                i += 2
-            else:
-                out.append(word[i])
-                i += 1
-        merged[tuple(out)] = count
-    return best, merged
-
-
-def _best_segmentation(text, scores):
-    best = [(0.0, 0)] + [(-math.inf, 0)] * len(text)
-    for end in range(1, len(text) + 1):
-        for start in range(end):
-            piece = text[start:end]
-            if piece in scores and best[start][0] + scores[piece] > best[end][0]:
-                best[end] = (best[start][0] + scores[piece], start)
-    pieces, end = [], len(text)
-    while end > 0:
-        pieces.append(text[best[end][1]:end])
-        end = best[end][1]
-    return pieces[::-1]
-
-
 def test_merge_step_checker(capsys):
     exercises.check_merge_step(_stub)
     assert "Not attempted" in capsys.readouterr().out
-    exercises.check_merge_step(_merge_step)
+    exercises.check_merge_step(solutions.merge_step)
     assert capsys.readouterr().out.startswith("✅")
     exercises.check_merge_step(lambda counts: (("f", "a"), counts))
     assert capsys.readouterr().out.startswith("❌")
@@ -289,9 +255,7 @@ def test_more_pieces_checker(capsys, small):
     exercises.check_more_pieces("two words", wordpiece, bpe)
     assert capsys.readouterr().out.startswith("❌")
     words = [w for band in tk.zipf_band_words(per_band=100).values() for w in band]
-    word = next(w for w in words
-                if len(wordpiece.pieces(f" {w}")) > len(bpe.pieces(f" {w}")))
-    exercises.check_more_pieces(word, wordpiece, bpe)
+    exercises.check_more_pieces(solutions.more_pieces_word(wordpiece, bpe, words), wordpiece, bpe)
     assert capsys.readouterr().out.startswith("✅")
 
 
@@ -299,7 +263,7 @@ def test_best_segmentation_checker(capsys, small):
     unigram = _by_algorithm(small, "Unigram")
     exercises.check_best_segmentation(_stub, unigram)
     assert "Not attempted" in capsys.readouterr().out
-    exercises.check_best_segmentation(_best_segmentation, unigram)
+    exercises.check_best_segmentation(solutions.best_segmentation, unigram)
     assert capsys.readouterr().out.startswith("✅")
     exercises.check_best_segmentation(lambda text, scores: list(text), unigram)
     assert capsys.readouterr().out.startswith("❌")

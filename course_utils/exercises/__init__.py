@@ -1,7 +1,11 @@
-"""Automatic feedback for the lessons' exercises: one module per lesson, sharing these two."""
+"""Automatic feedback for the lessons' exercises: one module of checks per lesson, and one of
+reference solutions per lesson in :mod:`course_utils.exercises.solutions`, kept out of the
+notebooks (and so out of the slides and Colab) until a student asks for one."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 from collections.abc import Callable
 
@@ -29,3 +33,33 @@ def attempt(solution: Callable, *args, **kwargs):
     except NotImplementedError:
         print("⏳ Not attempted yet: replace `raise NotImplementedError` with your code.")
         return None
+
+
+def check_reference(check: Callable, answer, *args, **kwargs) -> None:
+    """Run ``check(answer, *args, **kwargs)`` on a reference solution's ``answer`` without
+    printing its verdict (which would give the answer away); raise :class:`WrongAnswer` if it
+    does not pass. Lessons call it after each exercise so that the test run proves every
+    reference solution right, while the notebook shows only that one exists."""
+    captured = io.StringIO()
+    strict = os.environ.get(STRICT_VARIABLE)
+    os.environ[STRICT_VARIABLE] = "1"
+    try:
+        with contextlib.redirect_stdout(captured):
+            check(answer, *args, **kwargs)
+    except WrongAnswer as error:
+        raise WrongAnswer(f"the reference solution does not pass: {error}") from None
+    finally:
+        if strict is None:
+            del os.environ[STRICT_VARIABLE]
+        else:
+            os.environ[STRICT_VARIABLE] = strict
+    if not captured.getvalue().startswith("✅"):
+        raise WrongAnswer(f"the reference solution does not pass: {captured.getvalue().strip()}")
+    print("🔒 A reference solution passes this check (its answer stays hidden).")
+
+
+def show_solution(solution: Callable):
+    """The source of a reference solution from :mod:`course_utils.exercises.solutions`."""
+    from ..source import show_source
+
+    return show_source(solution)

@@ -54,13 +54,20 @@ def check_static_masking(solution, tokenizer) -> None:
              "0.15, then replace by [MASK] with 0.8, by a random id with 0.1, keep with 0.1.")
 
 
-def check_padding_answer(answer: str, table) -> None:
-    """Exercise 2: which input format wastes the largest share of each batch on padding?"""
-    truth = table["padding at max length"].idxmax()
-    if answer is None:
-        print("⏳ Not attempted yet: set `answer` to one of", ", ".join(table.index))
-        return
-    feedback(answer == truth, f"{truth}: {table.loc[truth, 'padding at max length']:.0%} of "
-             "its positions are padding; packing whole sentences across documents fills them.",
-             f"not {answer!r}: look at how each format stops filling an example (the end of a "
-             "review? a fixed pair?) and at the measured table.")
+def check_padding_share(solution, formats: dict, max_length: int) -> None:
+    """Exercise 2: ``solution(dataset, max_length)``, the share of a batch's positions that
+    are padding when every example is padded to ``max_length``; checked on each format."""
+    truth, answers = {}, {}
+    for name, dataset in formats.items():
+        lengths = [len(ids) for ids in dataset["input_ids"]]
+        truth[name] = 1 - sum(lengths) / (len(lengths) * max_length)
+        answers[name] = attempt(solution, dataset, max_length)
+        if answers[name] is None:
+            return
+    wrong = [name for name in formats if abs(float(answers[name]) - truth[name]) > 1e-6]
+    worst = max(truth, key=truth.get)
+    shares = ", ".join(f"{name} {share:.0%}" for name, share in truth.items())
+    return feedback(not wrong, f"{shares}: {worst} wastes the most, as each review's last "
+                    "example stops short; packing sentences across documents fills them.",
+                    f"wrong for {wrong}: padding positions are max_length minus each "
+                    "example's length, over max_length times the number of examples.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import torch
 
+from ..baselines import vader_label
 from ..metrics import accuracy_by_group
 from ..sentiment import SentimentAnalyzer
 from . import attempt, feedback
@@ -11,8 +12,9 @@ from . import attempt, feedback
 
 def check_positive_probability(positive_probability, analyzer: SentimentAnalyzer,
                                texts: list[str]) -> None:
-    """Exercise 1: the probability of the positive class, found through ``id2label``."""
-    answer = attempt(positive_probability, texts)
+    """Exercise 1: ``positive_probability(texts, tokenizer, model)``, the probability of the
+    positive class, found through ``id2label``."""
+    answer = attempt(positive_probability, texts, analyzer.tokenizer, analyzer.model)
     if answer is None:
         return
     expected = analyzer.predict_proba(texts)[0][:, analyzer.positive_index]
@@ -42,11 +44,21 @@ def check_hardest_category(answer: str | None, analyzer: SentimentAnalyzer, spli
                     "compute accuracy per category and take the minimum.")
 
 
-def check_fooling_review(text: str, true_label: int, analyzer: SentimentAnalyzer) -> None:
-    """Exercise 3: a review of your own that the model gets wrong."""
-    if not isinstance(text, str) or not text.strip() or true_label not in (0, 1):
-        print("⏳ Not attempted yet: write a review and its true label (0 or 1).")
+def check_fooling_review(answer: tuple[str, int] | None, analyzer: SentimentAnalyzer) -> None:
+    """Exercise 3: ``(text, true_label)``, a review of your own that the model misreads. A
+    wrong label would pass trivially, so VADER, a rule-based judge that handles negation,
+    must read the review as ``true_label`` too."""
+    text, label = answer if isinstance(answer, tuple) and len(answer) == 2 else ("", None)
+    if not isinstance(text, str) or not text.strip() or label not in (0, 1):
+        print("⏳ Not attempted yet: set `my_review` to (a review, its true label 0 or 1).")
         return
+    judge = vader_label(text)
+    if judge != label:
+        reading = {None: "neutral", 0: "negative", 1: "positive"}[judge]
+        return feedback(False, "", f"VADER reads it as {reading}, not as your label {label}: "
+                        "make the sentiment plain to a reader (try negation: 'not bad').")
     predicted = analyzer.predict_polarity([text])[0]
-    feedback(predicted != true_label, "the model got it wrong: you found a blind spot.",
-                    f"the model read it correctly (label {predicted}); try negation or sarcasm.")
+    return feedback(predicted != label, f"the model reads it as {predicted}, VADER and you as "
+                    f"{label}: you found a blind spot.",
+                    f"the model read it correctly (label {predicted}); try negation "
+                    "('not bad', 'not great') or a contrast ('I expected to hate it, but...').")
