@@ -110,15 +110,17 @@ def static_masks(dataset: Dataset, tokenizer, seed: int = 0, copies: int = 1) ->
                               "labels": [b["labels"][0].tolist() for b in masked]})
 
 
-def mask_grid(tokenizer, ids: list[int], epochs: int, seed: int = 0):
-    """Which positions of one sequence are chosen in each epoch, static versus dynamic:
-    two boolean arrays (epochs x tokens)."""
+def mask_grid(tokenizer, ids: list[int], epochs: int, copies: int = 1, seed: int = 0):
+    """Which positions of one sequence are chosen in each epoch, static (``copies`` masks
+    drawn before training, cycled: :class:`FixedMasks`) versus dynamic: two boolean arrays
+    (epochs x tokens)."""
     import numpy as np
 
+    static = FixedMasks(Dataset.from_dict({"input_ids": [ids]}), tokenizer, copies, seed)
     dynamic = mlm_collator(tokenizer, seed=seed)
-    drawn = [(dynamic([{"input_ids": ids}])["labels"][0] != -100).numpy()
-             for _ in range(epochs)]
-    return np.stack([drawn[0]] * epochs), np.stack(drawn)
+    return tuple(np.stack([(masker([example])["labels"][0] != -100).numpy()
+                           for _ in range(epochs)])
+                 for masker, example in ((static, {"index": 0}), (dynamic, {"input_ids": ids})))
 
 
 # ---------------------------------------------------------------- input formats
@@ -282,6 +284,10 @@ class MLMSettings:
 HEAD_WARM_UP = MLMSettings(epochs=1, learning_rate=3e-3, trainable_layers=0)
 """The packaged encoder has no MLM head: one epoch trains the head alone (encoder frozen)."""
 
+STATIC_COPIES = 2
+"""BERT's static scheme at the lesson's scale: BERT drew 10 masks per sequence for 40 epochs,
+so each mask came back 4 times; over the lesson's 6 epochs, 2 masks come back 3 times each."""
+
 MLM_REVIEWS, HELDOUT_REVIEWS, BLOCK_TOKENS = 100, 40, 64
 """The miniature: 100 training reviews in 64-token FULL-SENTENCES blocks; held-out MLM loss
 on 40 validation reviews no run ever trains on."""
@@ -313,10 +319,12 @@ def _mlm_trainer(model, tokenizer, train: Dataset, heldout: Dataset, collator,
 
 
 def pretrain(model, tokenizer, train: Dataset, heldout: Dataset, masking: str = "dynamic",
-             settings: MLMSettings = MLMSettings()):
-    """Continue pretraining ``model`` on ``train`` with ``"static"`` or ``"dynamic"`` masks.
+             settings: MLMSettings = MLMSettings(), copies: int = 1):
+    """Continue pretraining ``model`` on ``train`` with ``"static"`` masks (``copies`` masks
+    per sequence, drawn once before training, see :class:`FixedMasks`) or ``"dynamic"`` ones
+    (drawn afresh each time a sequence is fed).
 
-    ``heldout`` is masked once (seeded) so both runs are scored on the same masks. Returns
+    ``heldout`` is masked once (seeded) so every run is scored on the same masks. Returns
     the model and a table of the training and held-out MLM loss after each epoch.
     """
     seed_everything(settings.seed)
@@ -324,21 +332,43 @@ def pretrain(model, tokenizer, train: Dataset, heldout: Dataset, masking: str = 
     fixed = DataCollatorForTokenClassification(tokenizer)
     heldout = static_masks(heldout, tokenizer, seed=HELDOUT_MASK_SEED)
     if masking == "static":
-        train, collator = static_masks(train, tokenizer, seed=settings.seed), fixed
+        masker = FixedMasks(train, tokenizer, copies, seed=settings.seed)
+        train = Dataset.from_dict({"index": list(range(len(train)))})
     elif masking == "dynamic":
         train = train.select_columns(["input_ids"])
-        collator = mlm_collator(tokenizer, seed=settings.seed)
+        masker = mlm_collator(tokenizer, seed=settings.seed)
     else:
         raise ValueError(f"masking must be 'static' or 'dynamic', not {masking!r}")
     with tempfile.TemporaryDirectory() as output_dir:
-        trainer = _mlm_trainer(model, tokenizer, train, heldout, _PremaskedOr(fixed, collator),
+        trainer = _mlm_trainer(model, tokenizer, train, heldout, _PremaskedOr(fixed, masker),
                                settings, output_dir)
         trainer.train()
     return model.eval(), loss_curves(trainer.state.log_history)
 
 
+class FixedMasks:
+    """BERT's static masking (Devlin et al. 2019; RoBERTa §4.1): ``copies`` masks per
+    sequence, drawn once before training; the r-th time a sequence is fed it gets mask
+    r mod ``copies``. BERT drew 10 and trained 40 epochs, so each mask came back 4 times.
+    It collates examples that carry only their ``index`` in ``train``."""
+
+    def __init__(self, train: Dataset, tokenizer, copies: int = 1, seed: int = 0):
+        self.masks = [static_masks(train, tokenizer, seed=seed + copy) for copy in range(copies)]
+        self.fed = [0] * len(train)
+        self.pad = DataCollatorForTokenClassification(tokenizer)
+
+    def __call__(self, examples):
+        rows = []
+        for example in examples:
+            index = example["index"]
+            rows.append(self.masks[self.fed[index] % len(self.masks)][index])
+            self.fed[index] += 1
+        return self.pad(rows)
+
+
 class _PremaskedOr:
-    """Collate pre-masked examples (with ``labels``) as they are, others with ``masker``."""
+    """Collate pre-masked examples (the held-out ones carry ``labels``) as they are, others
+    with ``masker``."""
 
     def __init__(self, fixed, masker):
         self.fixed, self.masker = fixed, masker
@@ -361,15 +391,16 @@ def loss_curves(log_history: list[dict]) -> pd.DataFrame:
 
 
 def masking_experiment(start, tokenizer, train: Dataset, heldout: Dataset,
-                       settings: MLMSettings = MLMSettings()):
-    """Static and dynamic masking from the same starting model, seed and number of steps.
-    Returns the two models and their loss curves side by side."""
+                       settings: MLMSettings = MLMSettings(), copies: int = STATIC_COPIES):
+    """Static (BERT's scheme, ``copies`` masks) and dynamic masking from the same starting
+    model, seed and number of steps. Returns the two models and their loss curves side by
+    side."""
     import copy
 
     models, curves = {}, {}
     for masking in ("static", "dynamic"):
         models[masking], curves[masking] = pretrain(copy.deepcopy(start), tokenizer, train,
-                                                    heldout, masking, settings)
+                                                    heldout, masking, settings, copies)
     return models, pd.concat(curves, axis=1)
 
 
@@ -406,17 +437,18 @@ def sweep(start, tokenizer, train: Dataset, heldout: Dataset, learning_rates=(1e
 # ---------------------------------------------------------------- figures
 
 
-def plot_mask_grid(tokenizer, ids: list[int], static, dynamic):
-    """Which tokens of one sentence are chosen in each epoch, static beside dynamic."""
+def plot_mask_grid(tokenizer, ids: list[int], static, dynamic, copies: int = 1):
+    """Which tokens of one sentence are chosen in each epoch, static (``copies`` masks)
+    beside dynamic."""
     import matplotlib.pyplot as plt
 
     from .plots import finish_figure
 
     tokens = tokenizer.convert_ids_to_tokens(ids)
     fig, axes = plt.subplots(1, 2, figsize=(12, 0.28 * len(static) + 1.8), sharey=True)
+    static_title = f"static: {copies} mask{'s' * (copies > 1)} drawn before training, cycled"
     for ax, grid, title in zip(axes, (static, dynamic),
-                               ("static: masked once, before training",
-                                "dynamic: a new mask every epoch")):
+                               (static_title, "dynamic: a new mask every epoch")):
         ax.imshow(grid, cmap="Greys", vmin=0, vmax=1.4, aspect="auto")
         ax.set_xticks(range(len(tokens)), tokens, rotation=90, fontsize=7)
         ax.set_title(title)
@@ -591,17 +623,19 @@ def sentiment_model(mlm_model):
     return model
 
 
-def downstream_accuracy(mlm_model, tokenizer, splits, trainable_layers: int = 2,
-                        epochs: float = 3, learning_rate: float = 2e-4, max_length: int = 64,
-                        seed: int | None = None):
+def downstream_predictions(mlm_model, tokenizer, splits, trainable_layers: int = 2,
+                           epochs: float = 3, learning_rate: float = 2e-4, max_length: int = 64,
+                           seed: int | None = None) -> list[int]:
     """Fine-tune a sentiment classifier on top of ``mlm_model``'s encoder (its top
-    ``trainable_layers`` and the head), select on validation; the test accuracy."""
+    ``trainable_layers`` and the head), select on validation; its test-split predictions
+    (to compare two encoders on the same reviews with a paired test)."""
     seed = course_seed() if seed is None else seed
-    from .sentiment import review_accuracy
+    from .sentiment import SentimentAnalyzer
     from .training import fine_tune
 
     seed_everything(seed)
     model = train_top(sentiment_model(mlm_model), trainable_layers)
     model, _ = fine_tune(model, tokenizer, splits, epochs=epochs, learning_rate=learning_rate,
                          max_length=max_length, seed=seed, disable_tqdm=True)
-    return review_accuracy(model, tokenizer, splits["test"], max_length)
+    analyzer = SentimentAnalyzer(model.eval(), tokenizer, max_length=max_length)
+    return analyzer.predict_polarity(splits["test"]["text"])

@@ -63,6 +63,14 @@ def test_static_masks_are_fixed_and_dynamic_ones_are_not(tokenizer, texts):
     assert (static == static[0]).all() and not (dynamic == dynamic[0]).all()
 
 
+def test_fixed_masks_cycle_through_their_copies_as_bert_did(tokenizer, texts):
+    blocks = pt.pack_sentences(texts[:10], tokenizer, max_length=64)
+    masker = pt.FixedMasks(blocks, tokenizer, copies=2, seed=3)
+    fed = [masker([{"index": 0}])["labels"][0].tolist() for _ in range(4)]
+    assert fed[0] == fed[2] and fed[1] == fed[3] and fed[0] != fed[1]
+    assert fed[0] == pt.static_masks(blocks, tokenizer, seed=3)["labels"][0]
+
+
 def test_full_sentences_fill_blocks_and_doc_sentences_stay_in_a_document(tokenizer, texts):
     full = pt.pack_sentences(texts, tokenizer, max_length=64)
     doc = pt.pack_sentences(texts, tokenizer, max_length=64, cross_documents=False)
