@@ -100,12 +100,10 @@ def show_masking(tokenizer, input_ids, labels, original_ids) -> str:
     return " ".join(pieces)
 
 
-def static_masks(dataset: Dataset, tokenizer, seed: int = 0, copies: int = 1) -> Dataset:
-    """BERT's original pipeline: mask every example once, before training (``copies`` > 1
-    gives each example that many different fixed masks, as the paper's 10 duplicates)."""
+def static_masks(dataset: Dataset, tokenizer, seed: int = 0) -> Dataset:
+    """Every example of ``dataset`` masked once, now (seeded): ``input_ids`` and ``labels``."""
     collator = mlm_collator(tokenizer, seed=seed)
-    masked = [collator([{"input_ids": ids}]) for _ in range(copies)
-              for ids in dataset["input_ids"]]
+    masked = [collator([{"input_ids": ids}]) for ids in dataset["input_ids"]]
     return Dataset.from_dict({"input_ids": [b["input_ids"][0].tolist() for b in masked],
                               "labels": [b["labels"][0].tolist() for b in masked]})
 

@@ -57,8 +57,6 @@ def test_static_masks_are_fixed_and_dynamic_ones_are_not(tokenizer, texts):
     blocks = pt.pack_sentences(texts[:10], tokenizer, max_length=64)
     assert pt.static_masks(blocks, tokenizer, seed=3)["labels"] == \
         pt.static_masks(blocks, tokenizer, seed=3)["labels"]
-    twice = pt.static_masks(blocks, tokenizer, seed=3, copies=2)
-    assert len(twice) == 2 * len(blocks) and twice["labels"][0] != twice["labels"][len(blocks)]
     static, dynamic = pt.mask_grid(tokenizer, blocks["input_ids"][0], epochs=5)
     assert (static == static[0]).all() and not (dynamic == dynamic[0]).all()
 
