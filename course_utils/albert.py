@@ -521,9 +521,12 @@ def peak_memory(names=("bert-base-uncased", "albert-base-v2"), seq_len: int = 12
     peaks = peak_memory_in_fresh_processes(
         {name: partial(build_and_run, name, seq_len) for name in names},
         warm_ups={name: partial(build_and_run, name, seq_len, **TINY) for name in names})
+    def weight_bytes(name):  # built on the meta device: shapes only, no memory here
+        with torch.device("meta"):
+            return parameter_bytes(build_reference_model(name))
+
     return pd.DataFrame({
-        "parameter MB": {name: parameter_bytes(build_reference_model(name)) / MB
-                         for name in names},
+        "parameter MB": {name: weight_bytes(name) / MB for name in names},
         "peak MB (fresh process)": {name: peak / MB for name, peak in peaks.items()}})
 
 
