@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import functools
+
 from .sentiment import check_texts
 
 VADER_NEUTRAL = 0.05
 """Compound scores inside (-0.05, 0.05) are neutral (Hutto & Gilbert's threshold)."""
 
 
-def vader_compound(texts) -> list[float]:
-    """VADER's compound score of each text, from -1 (most negative) to 1."""
+@functools.cache
+def _vader():
+    """One VADER analyzer (it reads its lexicon file when built)."""
     try:
         from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
     except ImportError as error:
         raise ImportError("VADER is missing: pip install vaderSentiment "
                           "(or the course's [offline] extra)") from error
-    analyzer = SentimentIntensityAnalyzer()
-    return [analyzer.polarity_scores(t)["compound"] for t in check_texts(texts)]
+    return SentimentIntensityAnalyzer()
+
+
+def vader_compound(texts) -> list[float]:
+    """VADER's compound score of each text, from -1 (most negative) to 1."""
+    return [_vader().polarity_scores(t)["compound"] for t in check_texts(texts)]
 
 
 def vader_polarity(texts, threshold: float = 0.0) -> list[int]:

@@ -67,7 +67,7 @@ def check_padding_share(solution, formats: dict, max_length: int) -> None:
     wrong = [name for name in formats if abs(float(answers[name]) - truth[name]) > 1e-6]
     worst = max(truth, key=truth.get)
     shares = ", ".join(f"{name} {share:.0%}" for name, share in truth.items())
-    return feedback(not wrong, f"{shares}: {worst} wastes the most, as each review's last "
-                    "example stops short; packing sentences across documents fills them.",
-                    f"wrong for {wrong}: padding positions are max_length minus each "
-                    "example's length, over max_length times the number of examples.")
+    feedback(not wrong, f"{shares}: {worst} wastes the most, as each review's last example "
+             "stops short; packing sentences across documents fills them.",
+             f"wrong for {wrong}: padding positions are max_length minus each example's "
+             "length, over max_length times the number of examples.")

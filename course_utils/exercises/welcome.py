@@ -58,7 +58,7 @@ def check_fooling_review(answer: tuple[str, int] | None, analyzer: SentimentAnal
         return feedback(False, "", f"VADER reads it as {reading}, not as your label {label}: "
                         "make the sentiment plain to a reader (try negation: 'not bad').")
     predicted = analyzer.predict_polarity([text])[0]
-    return feedback(predicted != label, f"the model reads it as {predicted}, VADER and you as "
-                    f"{label}: you found a blind spot.",
-                    f"the model read it correctly (label {predicted}); try negation "
-                    "('not bad', 'not great') or a contrast ('I expected to hate it, but...').")
+    feedback(predicted != label, f"the model reads it as {predicted}, VADER and you as "
+             f"{label}: you found a blind spot.",
+             f"the model read it correctly (label {predicted}); try negation "
+             "('not bad', 'not great') or a contrast ('I expected to hate it, but...').")

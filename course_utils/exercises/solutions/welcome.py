@@ -40,5 +40,6 @@ def hardest_category(analyzer, validation):
 
 def fooling_review(analyzer):
     """Exercise 3: the first negation review that the model misreads and VADER reads right."""
-    return next((text, label) for text, label in CANDIDATE_REVIEWS
-                if analyzer.predict_polarity([text])[0] != label and vader_label(text) == label)
+    predicted = analyzer.predict_polarity([text for text, _ in CANDIDATE_REVIEWS])
+    return next((text, label) for (text, label), guess in zip(CANDIDATE_REVIEWS, predicted)
+                if guess != label and vader_label(text) == label)
