@@ -26,10 +26,11 @@ from transformers import AlbertConfig, AlbertForSequenceClassification, AlbertMo
 
 from .architecture import dims, flops_per_token
 from .data import split_sentences
+from .evaluation import evaluate
 from .models import parameter_count as count_parameters  # a shared tensor counts once
 from .plots import finish_figure
+from .probes import order_probe, pair_features, sentence_vectors  # noqa: F401 (lesson 04)
 from .runtime import seed_everything
-from .sentiment import review_accuracy
 
 SCHEMES = ("all-shared", "attention-only", "ffn-only", "not-shared")
 """Cross-layer sharing schemes of the paper's Table 4."""
@@ -322,6 +323,12 @@ def svd_experiment(teacher, tokenizer, splits, sizes=(32, 64, 128), epochs: floa
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
+def review_accuracy(model, tokenizer, split, max_length: int = 64):
+    """Accuracy of ``model`` on a reviews split, the first ``max_length`` tokens of each
+    (:func:`evaluation.evaluate`)."""
+    return evaluate(model, tokenizer, split, max_length).accuracy
+
+
 STUDENT_EMBEDDING = 128
 STUDENT_SHARED_LAYER = 0
 STUDENT_EPOCHS = 4
@@ -365,53 +372,6 @@ def order_examples(split, seed: int = 0, max_sentences: int = 5) -> pd.DataFrame
             rows += [("NSP", first, second, 1), ("NSP", first, random_sentence, 0),
                      ("SOP", first, second, 1), ("SOP", second, first, 0)]
     return pd.DataFrame(rows, columns=["task", "first", "second", "label"])
-
-
-@torch.inference_mode()
-def sentence_vectors(encoder, tokenizer, sentences, batch_size: int = 64) -> dict:
-    """Mean-pooled hidden states of a frozen encoder, one vector per distinct sentence."""
-    unique = sorted(set(sentences), key=lambda s: (len(s), s))  # same batches every run
-    vectors = {}
-    for start in range(0, len(unique), batch_size):
-        chunk = unique[start:start + batch_size]
-        batch = tokenizer(chunk, padding=True, truncation=True, max_length=48,
-                          return_tensors="pt")
-        hidden = encoder(**batch).last_hidden_state
-        mask = batch["attention_mask"].unsqueeze(-1).float()
-        pooled = (hidden * mask).sum(1) / mask.sum(1)
-        vectors.update(zip(chunk, torch.nn.functional.normalize(pooled, dim=-1).numpy()))
-    return vectors
-
-
-def pair_features(examples: pd.DataFrame, vectors: dict, kind: str) -> np.ndarray:
-    """``"topic"``: the cosine of the two sentences (symmetric: blind to their order).
-    ``"pair"``: both vectors, their product and difference (order visible)."""
-    a = np.stack([vectors[s] for s in examples["first"]])
-    b = np.stack([vectors[s] for s in examples["second"]])
-    if kind == "topic":
-        return (a * b).sum(1, keepdims=True)
-    return np.hstack([a, b, a * b, np.abs(a - b)])
-
-
-def order_probe(train: pd.DataFrame, test: pd.DataFrame, vectors: dict) -> pd.DataFrame:
-    """Logistic-regression probes trained on one task, tested on both (the paper's Table 5).
-
-    Rows: features and training task; columns: test accuracy on NSP and on SOP.
-    """
-    from sklearn.linear_model import LogisticRegression
-
-    rows = {}
-    for kind in ("topic", "pair"):
-        for task in ("NSP", "SOP"):
-            part = train[train["task"] == task]
-            probe = LogisticRegression(max_iter=2000, C=1.0).fit(
-                pair_features(part, vectors, kind), part["label"])
-            rows[(f"{kind} features", f"trained on {task}")] = {
-                f"{other} accuracy": probe.score(pair_features(
-                    test[test["task"] == other], vectors, kind),
-                    test[test["task"] == other]["label"])
-                for other in ("NSP", "SOP")}
-    return pd.DataFrame.from_dict(rows, orient="index")
 
 
 # ---------------------------------------------------------------- widget

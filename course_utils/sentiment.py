@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import torch
 
+from .inference import model_device, probabilities, run_in_batches
 from .models import SST2_CHECKPOINTS, load_encoder, load_tokenizer
 from .runtime import current_mode
 
@@ -63,15 +64,21 @@ def padding_share(lengths: list[int], batch_size: int, sort: bool = True) -> flo
 class SentimentAnalyzer:
     """Wrap a sequence-classification model and its tokenizer for fast, correct prediction.
 
+    Texts are batched ``batch_size`` at a time (default: 8 on a CPU, 64 on a GPU), or by a
+    ``token_budget`` of padded positions per batch; ``max_length`` truncates (default: the
+    model's limit).
+
     >>> analyzer = SentimentAnalyzer(model, tokenizer)            # doctest: +SKIP
     >>> analyzer.predict(["Great kettle!", "Broke in a week."])   # doctest: +SKIP
     """
 
     def __init__(self, model, tokenizer, batch_size: int | None = None,
-                 max_length: int | None = None, positive_label: str | None = None):
+                 max_length: int | None = None, positive_label: str | None = None,
+                 token_budget: int | None = None):
         self.model = model.eval()
         self.tokenizer = tokenizer
-        self.batch_size = batch_size or default_batch_size(self.device)
+        self.token_budget = token_budget
+        self.batch_size = batch_size or (None if token_budget else default_batch_size(self.device))
         limit = min(tokenizer.model_max_length, model.config.max_position_embeddings)
         self.max_length = min(max_length or limit, limit)
         self.labels = [model.config.id2label[i] for i in range(model.config.num_labels)]
@@ -91,7 +98,7 @@ class SentimentAnalyzer:
 
     @property
     def device(self) -> torch.device:
-        return next(self.model.parameters()).device
+        return model_device(self.model)
 
     def _encode(self, texts: list[str]) -> tuple[list[list[int]], list[int]]:
         """Token ids truncated to the limit, and each text's full length in tokens."""
@@ -103,20 +110,13 @@ class SentimentAnalyzer:
         """How many tokens of each text the model sees (after truncation to the limit)."""
         return [len(ids) for ids in self._encode(check_texts(texts))[0]]
 
-    @torch.inference_mode()
     def predict_proba(self, texts) -> tuple[torch.Tensor, list[int]]:
-        """Class probabilities (rows in input order, columns as ``labels``) and token counts."""
-        texts = check_texts(texts)
-        ids, lengths = self._encode(texts)
-        order = sorted(range(len(texts)), key=lambda i: len(ids[i]))
-        probs = torch.empty(len(texts), len(self.labels))
-        for start in range(0, len(order), self.batch_size):
-            chunk = order[start:start + self.batch_size]
-            batch = self.tokenizer.pad({"input_ids": [ids[i] for i in chunk]},
-                                       return_tensors="pt").to(self.device)
-            logits = self.model(**batch).logits
-            probs[chunk] = logits.softmax(dim=-1).float().cpu()
-        return probs, lengths
+        """Class probabilities (rows in input order, columns as ``labels``) and token counts,
+        through the course's one inference path (:func:`inference.run_in_batches`)."""
+        ids, lengths = self._encode(check_texts(texts))
+        rows = run_in_batches(self.model, self.tokenizer, ids, probabilities,
+                              self.batch_size, self.token_budget)
+        return torch.stack(rows), lengths
 
     def predict(self, texts) -> list[Prediction]:
         """Label, probability, token count and truncation flag for every text, in order."""
@@ -152,11 +152,3 @@ def load_sentiment_model(name: str | None = None):
     checkpoint = SST2_CHECKPOINTS[key]
     return (load_encoder(checkpoint, AutoModelForSequenceClassification),
             load_tokenizer(checkpoint))
-
-
-def review_accuracy(model, tokenizer, split, max_length: int = 64):
-    """Accuracy of ``model`` on a reviews split, the first ``max_length`` tokens of each."""
-    from .metrics import accuracy
-
-    analyzer = SentimentAnalyzer(model.eval(), tokenizer, max_length=max_length)
-    return accuracy(split["label"], analyzer.predict_polarity(split["text"]))

@@ -13,3 +13,22 @@ def lenient_exercises(monkeypatch):
 def private_output(monkeypatch, tmp_path):
     """Unit tests write claim ledgers to a temporary folder, never to a run's output."""
     monkeypatch.setenv("COURSE_OUTPUT_DIR", str(tmp_path / "output"))
+
+
+@pytest.fixture
+def tiny_bert_classifier():
+    """Build a seeded, tiny ``BertForSequenceClassification`` (hidden 32, 4 heads): a teacher or
+    a sentiment model that runs in milliseconds. Keyword arguments override config fields."""
+
+    def build(layers: int = 2, vocab_size: int = 200, seed: int = 0, **config):
+        import torch
+        from transformers import BertConfig, BertForSequenceClassification
+
+        fields = {"hidden_size": 32, "num_attention_heads": 4, "intermediate_size": 64,
+                  "max_position_embeddings": 64, "id2label": {0: "NEGATIVE", 1: "POSITIVE"},
+                  "label2id": {"NEGATIVE": 0, "POSITIVE": 1}, **config}
+        torch.manual_seed(seed)
+        config = BertConfig(vocab_size=vocab_size, num_hidden_layers=layers, **fields)
+        return BertForSequenceClassification(config).eval()
+
+    return build

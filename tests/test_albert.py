@@ -2,12 +2,7 @@
 
 import pytest
 import torch
-from transformers import (
-    AlbertModel,
-    AutoModelForSequenceClassification,
-    BertConfig,
-    BertForSequenceClassification,
-)
+from transformers import AlbertModel, AutoModelForSequenceClassification
 
 from course_utils import albert
 
@@ -58,17 +53,8 @@ def test_svd_full_rank_reproduces_the_matrix():
     assert (a @ b - matrix).norm() < matrix.norm()
 
 
-def _tiny_teacher():
-    torch.manual_seed(0)
-    config = BertConfig(vocab_size=200, hidden_size=32, num_hidden_layers=2,
-                        num_attention_heads=4, intermediate_size=64,
-                        max_position_embeddings=64, id2label={0: "NEGATIVE", 1: "POSITIVE"},
-                        label2id={"NEGATIVE": 0, "POSITIVE": 1})
-    return BertForSequenceClassification(config).eval()
-
-
-def test_student_at_full_rank_reproduces_the_teacher():
-    teacher = _tiny_teacher()
+def test_student_at_full_rank_reproduces_the_teacher(tiny_bert_classifier):
+    teacher = tiny_bert_classifier()
     ids = torch.randint(1, 200, (2, 10), generator=torch.Generator().manual_seed(1))
     student = albert.albert_from_teacher(teacher, embedding=33)
     with torch.no_grad():
@@ -76,8 +62,8 @@ def test_student_at_full_rank_reproduces_the_teacher():
                               atol=1e-4)
 
 
-def test_shared_student_saves_and_reloads(tmp_path):
-    teacher = _tiny_teacher()
+def test_shared_student_saves_and_reloads(tmp_path, tiny_bert_classifier):
+    teacher = tiny_bert_classifier()
     student = albert.albert_from_teacher(teacher, embedding=8, shared_layer=1)
     assert len(student.albert.encoder.albert_layer_groups) == 1
     student.save_pretrained(tmp_path, safe_serialization=True)

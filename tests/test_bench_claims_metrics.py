@@ -3,8 +3,17 @@ from functools import partial
 
 import pytest
 import torch
+from transformers import BertConfig, BertModel
 
-from course_utils import bench, claims, metrics, models
+from course_utils import bench, claims, metrics
+
+
+def _tiny_bert(layers: int, hidden: int, vocab: int = 1000) -> torch.nn.Module:
+    torch.manual_seed(0)
+    config = BertConfig(vocab_size=vocab, hidden_size=hidden, num_hidden_layers=layers,
+                        num_attention_heads=4, intermediate_size=4 * hidden,
+                        max_position_embeddings=64)
+    return BertModel(config, add_pooling_layer=False).eval()
 
 
 def test_time_call_warms_up_then_takes_the_median():
@@ -25,11 +34,12 @@ def test_sizes_of_a_small_model():
 
 
 def test_checkpoint_bytes_is_the_safetensors_size():
-    model = models.load_encoder()
+    model = _tiny_bert(2, 64, vocab=5000)  # 1.7 MB of float32 weights
     size = bench.checkpoint_bytes(model)
     assert abs(size - bench.parameter_bytes(model)) / size < 0.01
 
 
+@pytest.mark.slow  # spawns two Python processes: the allocation must dwarf their noise
 def test_peak_memory_in_a_fresh_process_sees_a_large_allocation_and_only_it():
     held_here = torch.ones(256 * bench.MB // 4)  # 256 MB in this process: must not count
     one = partial(torch.ones, 1)
@@ -40,14 +50,33 @@ def test_peak_memory_in_a_fresh_process_sees_a_large_allocation_and_only_it():
     del held_here
 
 
-def test_benchmark_table_has_ratios_against_the_reference():
-    encoder = models.load_encoder()
-    table = bench.benchmark_models({"a": encoder, "b": encoder}, reference="a",
-                                   seq_len=16, repeats=3)
-    assert table.loc["a", "latency ms ratio"] == 1.0
-    assert table.loc["b", "parameters ratio"] == 1.0
+def test_benchmark_table_puts_a_slower_model_below_the_reference():
+    """One layer of width 32 against four of width 256 (about 8x slower, 100x the parameters):
+    the table's ratios and the speed-up's interval must land on the right side of 1."""
+    small, big = _tiny_bert(1, 32), _tiny_bert(4, 256)
+    table = bench.benchmark_models({"small": small, "big": big}, reference="small",
+                                   batch_size=2, seq_len=32, repeats=7)
+    reference, slower = table.loc["small"], table.loc["big"]
+    assert reference["latency ms ratio"] == reference["speed-up"] == 1.0
+    assert slower["parameters"] == sum(p.numel() for p in big.parameters())
+    assert slower["parameters ratio"] > 50
+    assert slower["latency ms ratio"] > 2 and slower["sequences/s ratio"] < 0.5
+    assert slower["speed-up low"] <= slower["speed-up"] <= slower["speed-up high"] < 0.5
+    assert slower["speed-up"] == pytest.approx(1 / slower["latency ms ratio"])
     with pytest.raises(KeyError, match="reference"):
         bench.with_ratios(table, "c", ["parameters"])
+
+
+def test_speedup_of_a_call_that_sleeps_ten_times_longer():
+    timings = bench.interleaved_calls({"2 ms": partial(time.sleep, 0.002),
+                                       "20 ms": partial(time.sleep, 0.020)},
+                                      warmup=1, repeats=7)
+    faster = bench.speedup(timings["20 ms"], timings["2 ms"])  # the 2 ms call, against 20 ms
+    assert 2 < faster.low <= faster.value <= faster.high < 20
+    slower = bench.speedup(timings["2 ms"], timings["20 ms"])
+    assert slower.low <= slower.value <= slower.high < 0.5
+    assert slower.value == pytest.approx(1 / faster.value)
+    assert str(faster).endswith(f"(95% CI {faster.low:.2f}-{faster.high:.2f})")
 
 
 def test_wilson_interval_known_values():

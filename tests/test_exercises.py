@@ -59,3 +59,173 @@ def test_the_reference_review_is_written_for_the_exercise_not_taken_from_the_cor
     text, label = solutions.fooling_review(_ReadsEverythingPositive())
     assert label == 0 and text in dict(solutions.CANDIDATE_REVIEWS)
     assert all(text not in split["text"] for split in load_reviews().values())
+
+
+# ---- every checker of lessons 00, 01, 03 and 04: a right answer passes, a wrong one does not
+# (lesson 02's checkers are covered in test_pretraining.py, lesson 05's in test_tokenization.py)
+
+_TEXTS = ["A lovely kettle.", "It broke in a week.", "Fine."]
+
+
+def _flipped_classifier(tiny_bert_classifier):
+    """A tiny sentiment model whose POSITIVE class is column 0, and sure of it (the bias):
+    an answer that assumes column 1 is positive is far off."""
+    import torch
+
+    model = tiny_bert_classifier(vocab_size=30522, id2label={0: "POSITIVE", 1: "NEGATIVE"},
+                                 label2id={"POSITIVE": 0, "NEGATIVE": 1})
+    with torch.no_grad():
+        model.classifier.bias.copy_(torch.tensor([1.0, -1.0]))
+    return model
+
+
+def _positive_probability(right, tiny_bert_classifier):
+    from course_utils.models import load_tokenizer
+    from course_utils.sentiment import SentimentAnalyzer
+
+    tokenizer = load_tokenizer()
+    analyzer = SentimentAnalyzer(_flipped_classifier(tiny_bert_classifier), tokenizer)
+
+    def second_column(texts, tokenizer, model):  # "positive is label 1", without id2label
+        batch = tokenizer(texts, padding=True, return_tensors="pt")
+        return model(**batch).logits.softmax(-1)[:, 1].tolist()
+
+    answer = solutions.positive_probability if right else second_column
+    welcome.check_positive_probability(answer, analyzer, _TEXTS)
+
+
+def _hardest_category(right, _):
+    analyzer = _ReadsEverythingPositive()
+    split = {"text": [f"review {i}" for i in range(8)], "label": [1, 1, 1, 0, 0, 0, 1, 0],
+             "category": ["easy"] * 3 + ["hard"] * 3 + ["middle"] * 2}  # 100%, 0%, 50%
+    answer = solutions.hardest_category(analyzer, split) if right else "easy"
+    welcome.check_hardest_category(answer, analyzer, split)
+
+
+def _fooling_review(right, _):
+    analyzer = _ReadsEverythingPositive()
+    answer = solutions.fooling_review(analyzer) if right else ("Lovely, I love it.", 1)
+    welcome.check_fooling_review(answer, analyzer)
+
+
+def _soft_target_loss(right, _):
+    from course_utils.exercises import distillation as exercises
+    from course_utils.exercises.solutions import distillation as answers
+
+    def without_t_squared(student, teacher, temperature):
+        return answers.my_soft_target_loss(student, teacher, temperature) / temperature**2
+
+    answer = answers.my_soft_target_loss if right else without_t_squared
+    exercises.check_soft_target_loss(answer)
+
+
+def _mapped_module(right, _):
+    from course_utils.distillation import every_other_layer
+    from course_utils.exercises import distillation as exercises
+    from course_utils.exercises.solutions import distillation as answers
+
+    target, layers = "distilbert.transformer.layer.1.ffn.lin1", every_other_layer(12)
+    # wrong: the student's layer index, not the teacher layer it came from (layers[1] = 2)
+    answer = (answers.mapped_module(target, layers) if right
+              else "bert.encoder.layer.1.intermediate.dense")
+    exercises.check_mapped_module(answer, target, layers)
+
+
+def _total_ratio(right, tiny_bert_classifier):
+    from course_utils.exercises import distillation as exercises
+    from course_utils.exercises.solutions import distillation as answers
+
+    teacher = tiny_bert_classifier(layers=6, vocab_size=100)
+    answer = answers.total_ratio(teacher, kept_layers=2) if right else 2 / 6  # encoder only
+    exercises.check_total_ratio(answer, teacher, layers=[0, 3])
+
+
+def _break_even(right, _):
+    from course_utils.exercises import albert as exercises
+    from course_utils.exercises.solutions import albert as answers
+
+    def table_only(vocab, hidden):  # V*E < V*H, forgetting the E x H projection
+        return hidden - 1
+
+    exercises.check_break_even(answers.break_even if right else table_only)
+
+
+def _attention_only(right, _):
+    from course_utils.exercises import albert as exercises
+    from course_utils.exercises.solutions import albert as answers
+
+    def every_layer_its_own(vocab, embedding, hidden, layers, ffn):  # nothing shared
+        attention = 4 * (hidden * hidden + hidden) + 2 * hidden
+        return answers.attention_only(vocab, embedding, hidden, layers, ffn) + \
+            (layers - 1) * attention
+
+    exercises.check_attention_only(answers.attention_only if right else every_layer_its_own)
+
+
+def _bert_large(right, _):
+    from course_utils.exercises import architecture as exercises
+    from course_utils.exercises.solutions import architecture as answers
+
+    def no_pooler(**sizes):
+        return answers.bert_parameters(**sizes) - (sizes["hidden"] ** 2 + sizes["hidden"])
+
+    exercises.check_bert_large(answers.bert_parameters if right else no_pooler)
+
+
+def _albert_xxlarge(right, _):
+    from course_utils.exercises import architecture as exercises
+    from course_utils.exercises.solutions import architecture as answers
+
+    def twelve_layers(**sizes):  # the layer counted once per depth: sharing forgotten
+        one_layer = answers.bert_parameters(0, sizes["hidden"], 1, sizes["ffn"], 0, 0) - \
+            (3 * sizes["hidden"] + sizes["hidden"] ** 2)
+        return answers.albert_parameters(**sizes) + 11 * one_layer
+
+    exercises.check_albert_xxlarge(answers.albert_parameters if right else twelve_layers)
+
+
+def _fastest(right, _):
+    from types import SimpleNamespace
+
+    from course_utils.exercises import architecture as exercises
+    from course_utils.exercises.solutions import architecture as answers
+
+    layers = {"bert": 12, "roberta": 12, "distilbert": 6, "albert": 12}
+    zoo = {name: SimpleNamespace(config=SimpleNamespace(num_hidden_layers=n))
+           for name, n in layers.items()}
+    latency_ms = {"bert": 20.0, "roberta": 21.0, "distilbert": 10.0, "albert": 19.0}
+    exercises.check_fastest(answers.fastest(zoo) if right else "albert", latency_ms)
+
+
+CHECKERS = {
+    "00 positive_probability": _positive_probability,
+    "00 hardest_category": _hardest_category,
+    "00 fooling_review": _fooling_review,
+    "01 bert_large": _bert_large,
+    "01 albert_xxlarge": _albert_xxlarge,
+    "01 fastest": _fastest,
+    "03 soft_target_loss": _soft_target_loss,
+    "03 mapped_module": _mapped_module,
+    "03 total_ratio": _total_ratio,
+    "04 break_even": _break_even,
+    "04 attention_only": _attention_only,
+}
+"""Each runs its checker on the reference solution's answer (``right=True``) or on a
+plausible mistake (``right=False``)."""
+
+
+@pytest.mark.parametrize("name", list(CHECKERS))
+def test_checker_passes_the_reference_answer(name, capsys, tiny_bert_classifier):
+    CHECKERS[name](True, tiny_bert_classifier)
+    out = capsys.readouterr().out
+    assert out.startswith("✅") and out.count("\n") == 1, out
+
+
+@pytest.mark.parametrize("name", list(CHECKERS))
+def test_checker_rejects_a_plausible_mistake(name, capsys, monkeypatch, tiny_bert_classifier):
+    CHECKERS[name](False, tiny_bert_classifier)
+    out = capsys.readouterr().out
+    assert out.startswith("❌ Not yet: ") and "✅" not in out, out
+    monkeypatch.setenv(STRICT_VARIABLE, "1")  # the test run's mode: a wrong answer raises
+    with pytest.raises(WrongAnswer):
+        CHECKERS[name](False, tiny_bert_classifier)

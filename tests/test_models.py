@@ -5,9 +5,16 @@ from transformers import AutoModelForSequenceClassification
 from course_utils import models
 
 
+def _on_meta(name: str) -> torch.nn.Module:
+    """The full-size reference model built on the meta device: every parameter's shape, no
+    memory and no initialisation (counts do not depend on the weights' values)."""
+    with torch.device("meta"):
+        return models.build_reference_model(name)
+
+
 @pytest.mark.parametrize("name", list(models.REFERENCE_CONFIGS))
 def test_reference_models_have_the_hub_parameter_counts(name):
-    model = models.build_reference_model(name)
+    model = _on_meta(name)
     parts = models.parameter_breakdown(model)
     assert parts["total"] == models.PAPER_PARAMETER_COUNTS[name]
     assert parts["embeddings"] + parts["encoder"] + parts["head"] == parts["total"]
@@ -15,11 +22,30 @@ def test_reference_models_have_the_hub_parameter_counts(name):
 
 
 def test_breakdown_of_known_parts():
-    parts = models.parameter_breakdown(models.build_reference_model("distilbert-base-uncased"))
+    parts = models.parameter_breakdown(_on_meta("distilbert-base-uncased"))
     assert parts["head"] == 0  # DistilBERT has no pooler
-    bert = models.parameter_breakdown(models.build_reference_model("bert-base-uncased"))
+    bert = models.parameter_breakdown(_on_meta("bert-base-uncased"))
     assert bert["head"] == 768 * 768 + 768  # the pooler
     assert bert["embeddings"] == (30522 + 512 + 2) * 768 + 2 * 768
+
+
+@pytest.mark.slow  # the one full-size build with real weights (2 s)
+def test_a_real_build_has_the_meta_count():
+    """Lessons count parameters on the meta device; one real build shows that the count is
+    the real model's."""
+    model = models.build_reference_model("bert-base-uncased")
+    assert models.parameter_count(model) == models.PAPER_PARAMETER_COUNTS["bert-base-uncased"]
+    assert not model.training
+
+
+def test_reference_builds_are_seeded():
+    tiny = {"vocab_size": 100, "num_hidden_layers": 1, "hidden_size": 32,
+            "num_attention_heads": 2, "intermediate_size": 64}
+    first, again, other = (models.build_reference_model("bert-base-uncased", seed=s, **tiny)
+                           for s in (1, 1, 2))
+    assert not first.training
+    assert torch.equal(first.pooler.dense.weight, again.pooler.dense.weight)
+    assert not torch.equal(first.pooler.dense.weight, other.pooler.dense.weight)
 
 
 def test_unknown_names_list_the_known_ones():

@@ -2,6 +2,7 @@
 
 import io
 from contextlib import redirect_stdout
+from types import SimpleNamespace
 
 import pytest
 import torch
@@ -21,11 +22,13 @@ def tokenizer():
 
 @pytest.fixture(scope="module")
 def texts():
-    return list(load_reviews()["train"]["text"])[:60]
+    return tuple(load_reviews()["train"]["text"][:60])  # a tuple: no test can change it
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def tiny_mlm(tokenizer):
+    """A fresh, untrained model for every test (50 ms): tests freeze its layers and train it,
+    so a shared one would hand each test whatever the tests before it left behind."""
     config = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=2,
                         num_attention_heads=2, intermediate_size=64)
     torch.manual_seed(0)
@@ -103,6 +106,7 @@ def test_masked_positions_lm_has_the_parent_loss(tokenizer, tiny_mlm):
 
 
 def test_train_top_freezes_all_but_the_top_layers(tiny_mlm):
+    assert all(p.requires_grad for p in tiny_mlm.parameters())  # a fresh model
     pt.train_top(tiny_mlm, 1)
     layers = tiny_mlm.bert.encoder.layer
     assert not any(p.requires_grad for p in tiny_mlm.bert.embeddings.parameters())
@@ -142,6 +146,62 @@ def test_fill_mask_answers_and_rejects_bad_text(tokenizer, tiny_mlm):
         pt.word_rank(tiny_mlm, tokenizer, "I [MASK] it.", "unbelievably-long-word")
 
 
+def _favour(model, tokenizer, biases: dict[str, float]):
+    """Add ``biases`` to the output bias of these words: their logits then dominate the tiny
+    random model's (whose own logits are within about 0.5 of 0)."""
+    ids = tokenizer.convert_tokens_to_ids(list(biases))
+    with torch.no_grad():
+        model.cls.predictions.bias[ids] += torch.tensor(list(biases.values()))
+    return model
+
+
+def test_fill_mask_ranks_the_most_likely_word_first(tokenizer, tiny_mlm):
+    text = "The battery [MASK] all day."
+    _favour(tiny_mlm, tokenizer, {"lasts": 12.0, "works": 11.0, "dies": 10.0, "broke": -12.0,
+                                  "[UNK]": 50.0})  # a special token never counts
+    top = pt.top_predictions(tiny_mlm, tokenizer, text, k=5)
+    words, probabilities = zip(*top)
+    assert words[:3] == ("lasts", "works", "dies")
+    assert list(probabilities) == sorted(probabilities, reverse=True)
+    assert probabilities[0] > 0.4 and sum(probabilities) <= 1.001
+    assert [pt.word_rank(tiny_mlm, tokenizer, text, w) for w in ("lasts", "works", "dies")] \
+        == [1, 2, 3]
+    answerable = tokenizer.vocab_size - len(set(tokenizer.all_special_ids))
+    assert pt.word_rank(tiny_mlm, tokenizer, text, "broke") == answerable  # the very last
+    table = pt.fill_mask_table({"tiny": (tiny_mlm, tokenizer)}, {text: "works"})
+    assert table.loc[text, "tiny: rank of expected"] == 2
+    shown = [entry.rsplit(" ", 1) for entry in table.loc[text, "tiny: top 3"].split(", ")]
+    assert [word for word, _ in shown] == ["lasts", "works", "dies"]
+    percents = [int(share.rstrip("%")) for _, share in shown]
+    assert percents == sorted(percents, reverse=True) and percents[0] > 40
+
+
+class _KnowsTheBlank(torch.nn.Module):
+    """A stand-in MLM whose logits favour ``at_blank`` at the [MASK] and ``elsewhere`` at every
+    other position: only a reading of the blank's own logits answers ``at_blank``."""
+
+    def __init__(self, tokenizer, at_blank: str, elsewhere: str):
+        super().__init__()
+        self.mask_id, self.vocab = tokenizer.mask_token_id, tokenizer.vocab_size
+        self.at_blank, self.elsewhere = tokenizer.convert_tokens_to_ids([at_blank, elsewhere])
+        self.unused = torch.nn.Parameter(torch.zeros(1))  # gives the model a device
+
+    def forward(self, input_ids, **_):
+        logits = torch.zeros(*input_ids.shape, self.vocab)
+        blank = input_ids == self.mask_id
+        logits[..., self.at_blank] = torch.where(blank, 10.0, -10.0)
+        logits[..., self.elsewhere] = torch.where(blank, -10.0, 10.0)
+        return SimpleNamespace(logits=logits)
+
+
+def test_fill_mask_reads_the_blanks_position(tokenizer):
+    model = _KnowsTheBlank(tokenizer, at_blank="lasts", elsewhere="dies")
+    for text in ("The battery [MASK] all day.", "[MASK] it.", "It really, truly [MASK]."):
+        assert pt.top_predictions(model, tokenizer, text, k=1)[0][0] == "lasts"
+        assert pt.word_rank(model, tokenizer, text, "lasts") == 1
+        assert pt.word_rank(model, tokenizer, text, "dies") > 1000
+
+
 def test_pretrain_rejects_an_unknown_masking(tokenizer, tiny_mlm, texts):
     blocks = pt.pack_sentences(texts[:2], tokenizer)
     with pytest.raises(ValueError, match="static' or 'dynamic"):
@@ -154,6 +214,7 @@ def test_a_short_static_run_memorises(tokenizer, tiny_mlm, texts):
     _, curve = pt.pretrain(tiny_mlm, tokenizer, blocks, blocks.select(range(8)), "static",
                            settings)
     assert list(curve.index) == [1, 2, 3]
+    assert curve["training loss"].iloc[0] > 9  # it started untrained: about ln(30,522) = 10.3
     assert curve["training loss"].iloc[-1] < curve["training loss"].iloc[0]
 
 

@@ -65,3 +65,48 @@ def test_setup_lesson_reports_and_seeds(capsys):
     assert facts["mode"] == "offline" and facts["device"] == "cpu"
     assert torch.get_num_threads() == facts["threads"]
     assert "mode: offline" in capsys.readouterr().out
+
+
+def _hardware(monkeypatch, *, cuda=False, cuda_bf16=False, cpu_bf16=False, switch=None):
+    """Answer mixed_precision()'s hardware probes (and its switch) as the given machine would."""
+    import torch
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: cuda)
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: cuda_bf16)
+    monkeypatch.setattr(torch.cpu, "_is_avx512_bf16_supported", lambda: cpu_bf16,
+                        raising=False)
+    if switch is None:
+        monkeypatch.delenv("COURSE_MIXED_PRECISION", raising=False)
+    else:
+        monkeypatch.setenv("COURSE_MIXED_PRECISION", switch)
+
+
+@pytest.mark.parametrize("cpu_bf16, expected", [
+    (True, {"bf16": True, "use_cpu": True}),  # AVX-512 BF16: bf16 on the CPU
+    (False, {}),  # a laptop without it: full precision
+])
+def test_mixed_precision_follows_the_cpus_bf16_support(monkeypatch, cpu_bf16, expected):
+    _hardware(monkeypatch, cpu_bf16=cpu_bf16)
+    assert runtime.mixed_precision() == expected
+    assert runtime.machine_facts()["mixed precision"] == ("bf16/fp16" if expected else "off")
+
+
+@pytest.mark.parametrize("cuda_bf16, expected", [(True, {"bf16": True}),
+                                                 (False, {"fp16": True})])
+def test_mixed_precision_on_a_gpu_prefers_bf16_else_fp16(monkeypatch, cuda_bf16, expected):
+    _hardware(monkeypatch, cuda=True, cuda_bf16=cuda_bf16, cpu_bf16=True)
+    assert runtime.mixed_precision() == expected
+
+
+@pytest.mark.parametrize("switch", ["0", "false", "No ", "FALSE"])
+def test_mixed_precision_switched_off_even_where_the_hardware_has_it(monkeypatch, switch):
+    _hardware(monkeypatch, cpu_bf16=True, switch=switch)
+    assert runtime.mixed_precision() == {}
+    _hardware(monkeypatch, cuda=True, cuda_bf16=True, switch=switch)
+    assert runtime.mixed_precision() == {}
+
+
+@pytest.mark.parametrize("switch", ["1", "yes", ""])
+def test_mixed_precision_switch_left_on_keeps_the_hardware_answer(monkeypatch, switch):
+    _hardware(monkeypatch, cpu_bf16=True, switch=switch)
+    assert runtime.mixed_precision() == {"bf16": True, "use_cpu": True}
