@@ -33,15 +33,18 @@ class Timing:
 
 
 def time_call(fn: Callable[[], object], warmup: int = 2, repeats: int = 10) -> Timing:
-    """Time ``fn()``: ``warmup`` untimed calls, then ``repeats`` timed ones."""
+    """Time ``fn()``: ``warmup`` untimed calls, then ``repeats`` timed ones (queued GPU work
+    is waited for before the timer starts and before it stops, so a GPU time is the work's)."""
     if repeats < 1:
         raise ValueError("repeats must be at least 1")
     for _ in range(warmup):
         fn()
     times = []
     for _ in range(repeats):
+        _synchronise()
         start = time.perf_counter()
         fn()
+        _synchronise()
         times.append(time.perf_counter() - start)
     return _timing(times)
 

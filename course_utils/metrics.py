@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import pandas as pd
 from sklearn.metrics import accuracy_score
 
-Z_95 = 1.959963984540054
 
+def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval for a proportion (well behaved near 0 and 1, unlike Wald), from
+    scipy's ``binomtest(...).proportion_ci(method="wilson")``."""
+    from scipy.stats import binomtest
 
-def wilson_interval(successes: int, n: int, z: float = Z_95) -> tuple[float, float]:
-    """Wilson score interval for a proportion (well behaved near 0 and 1, unlike Wald)."""
     if n <= 0:
         raise ValueError("an interval needs at least one observation")
-    p = successes / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
+    interval = binomtest(successes, n).proportion_ci(confidence, method="wilson")
+    return float(interval.low), float(interval.high)
 
 
 @dataclass(frozen=True)
@@ -39,7 +37,9 @@ def accuracy(y_true, y_pred) -> Accuracy:
     y_true, y_pred = list(y_true), list(y_pred)
     if len(y_true) != len(y_pred):
         raise ValueError(f"{len(y_true)} labels but {len(y_pred)} predictions")
-    value = accuracy_score(y_true, y_pred) if y_true else float("nan")
+    if not y_true:
+        raise ValueError("no examples to score: an accuracy needs at least one label")
+    value = accuracy_score(y_true, y_pred)
     low, high = wilson_interval(round(value * len(y_true)), len(y_true))
     return Accuracy(value, len(y_true), low, high)
 

@@ -93,3 +93,30 @@ def test_course_seed_and_mixed_precision_switches(monkeypatch):
         runtime.course_seed()
     monkeypatch.setenv("COURSE_MIXED_PRECISION", "0")
     assert runtime.mixed_precision() == {}
+
+
+def test_accuracy_of_no_examples_says_what_is_wrong():
+    from course_utils.metrics import accuracy
+
+    with pytest.raises(ValueError, match="at least one label"):
+        accuracy([], [])
+
+
+def test_wilson_interval_matches_the_textbook_formula():
+    import math
+
+    from course_utils.metrics import wilson_interval
+
+    z, k, n = 1.959963984540054, 153, 180
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    low, high = wilson_interval(k, n)
+    assert abs(low - (centre - half)) < 1e-12 and abs(high - (centre + half)) < 1e-12
+
+
+def test_time_call_waits_for_queued_gpu_work_around_every_timed_call(monkeypatch):
+    events = []
+    monkeypatch.setattr(bench, "_synchronise", lambda: events.append("sync"))
+    bench.time_call(lambda: events.append("call"), warmup=1, repeats=2)
+    assert events == ["call", "sync", "call", "sync", "sync", "call", "sync"]
