@@ -28,6 +28,7 @@ from transformers import (
 )
 
 from .data import split_sentences
+from .inference import logits_and_last_hidden, run_in_batches
 from .runtime import course_seed, mixed_precision, seed_everything
 from .training import (
     ID2LABEL,
@@ -323,26 +324,15 @@ def encode(dataset: Dataset, tokenizer, max_length: int) -> Dataset:
     return encoded.add_column("idx", list(range(len(encoded))))
 
 
-@torch.no_grad()
 def teacher_outputs(teacher, encoded: Dataset, tokenizer, batch_size: int = 32):
     """The teacher's logits ``(n, labels)`` and last hidden states (a list of ``(tokens,
     hidden)`` tensors, one per example, unpadded) for every example of ``encoded``, in its
-    order, computed once in length-sorted batches."""
-    teacher.eval()
-    ids = encoded["input_ids"]
-    logits = torch.zeros(len(ids), teacher.config.num_labels)
-    hidden = [None] * len(ids)
-    order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
-    device = next(teacher.parameters()).device
-    for start in range(0, len(order), batch_size):
-        chunk = order[start:start + batch_size]
-        batch = tokenizer.pad({"input_ids": [ids[i] for i in chunk]}, return_tensors="pt")
-        out = teacher(**{k: v.to(device) for k, v in batch.items()}, output_hidden_states=True)
-        logits[chunk] = out.logits.float().cpu()
-        last = out.hidden_states[-1].float().cpu()
-        for row, i in enumerate(chunk):
-            hidden[i] = last[row, :len(ids[i])].clone()
-    return logits, hidden
+    order, computed once through the course's inference path (length-sorted batches)."""
+    rows = run_in_batches(teacher.eval(), tokenizer, encoded["input_ids"],
+                          logits_and_last_hidden, batch_size, output_hidden_states=True)
+    if not rows:
+        return torch.zeros(0, teacher.config.num_labels), []
+    return torch.stack([logits for logits, _ in rows]), [hidden for _, hidden in rows]
 
 
 @dataclass(frozen=True)
