@@ -435,12 +435,14 @@ def build_distilled_student(recipe: Recipe = MINIATURE, seed: int | None = None)
 
 def accuracy_row(model, tokenizer, splits, names=("validation", "test", "challenge")):
     """Accuracy (n, 95% interval) of ``model`` on each split, and its predictions on each."""
-    from .metrics import accuracy
+    from .evaluation import score
     from .sentiment import SentimentAnalyzer
 
-    analyzer = SentimentAnalyzer(model, tokenizer)
-    predicted = {name: analyzer.predict_polarity(splits[name]["text"]) for name in names}
-    return {name: accuracy(splits[name]["label"], predicted[name]) for name in names}, predicted
+    analyzer = SentimentAnalyzer(model, tokenizer)  # truncated at the model's limit
+    scored = {name: score(analyzer, splits[name]["text"], splits[name]["label"])
+              for name in names}
+    return ({name: s.accuracy for name, s in scored.items()},
+            {name: s.predicted for name, s in scored.items()})
 
 
 def size_row(model) -> dict:

@@ -47,12 +47,12 @@ def evaluate_sets(analyzer, tokenizer: CourseTokenizer,
                   sets: dict[str, tuple[list[str], list[int]]]) -> tuple[pd.DataFrame, dict]:
     """Accuracy (n, 95% interval) of ``analyzer`` on each named set of (texts, labels), with
     the pieces per word of ``tokenizer``; also returns each set's predictions."""
-    from ..metrics import accuracy
+    from ..evaluation import score
 
     rows, predictions = {}, {}
     for name, (texts, labels) in sets.items():
-        predictions[name] = analyzer.predict_polarity(list(texts))
-        result = accuracy(labels, predictions[name])
+        scored = score(analyzer, texts, labels)
+        result, predictions[name] = scored.accuracy, scored.predicted
         words = [word for text in texts for word in text.split()]
         rows[name] = {"accuracy": result.value, "n": result.n, "low": result.low,
                       "high": result.high, "pieces per word": fertility(tokenizer, words)}
