@@ -26,11 +26,10 @@ from transformers import AlbertConfig, AlbertForSequenceClassification, AlbertMo
 
 from .architecture import dims, flops_per_token
 from .data import split_sentences
-from .evaluation import evaluate
+from .evaluation import REVIEW_MAX_TOKENS, evaluate
 from .models import parameter_count as count_parameters  # a shared tensor counts once
 from .plots import finish_figure
 from .probes import order_probe, pair_features, sentence_vectors  # noqa: F401 (lesson 04)
-from .runtime import seed_everything
 
 SCHEMES = ("all-shared", "attention-only", "ffn-only", "not-shared")
 """Cross-layer sharing schemes of the paper's Table 4."""
@@ -304,28 +303,27 @@ def parameter_savings(student, teacher) -> dict[str, float]:
 def svd_experiment(teacher, tokenizer, splits, sizes=(32, 64, 128), epochs: float = 1,
                    learning_rate: float = 1e-4, max_length: int = 64) -> pd.DataFrame:
     """Factorise the teacher's embeddings at each E (layers not shared), fine-tune briefly
-    (the epoch best on validation), measure on test. One row per E, and the teacher's.
+    on the first ``max_length`` tokens of each review (the epoch best on validation), measure
+    on the whole test reviews (:func:`review_accuracy`). One row per E, and the teacher's.
     """
-    from .training import fine_tune
+    from .training import Settings, fine_tune
 
+    settings = Settings(epochs=epochs, learning_rate=learning_rate, max_length=max_length)
     rows = {"teacher (V x H)": {**parameter_savings(teacher, teacher),
                                 "accuracy": review_accuracy(teacher, tokenizer,
                                                             splits["test"]).value}}
     for embedding in sizes:
         student = albert_from_teacher(teacher, embedding)
-        seed_everything()
-        student, _ = fine_tune(student, tokenizer, splits, epochs=epochs,
-                               learning_rate=learning_rate, max_length=max_length,
-                               disable_tqdm=True)
+        student, _ = fine_tune(student, tokenizer, splits, settings, disable_tqdm=True)
         rows[embedding] = {**parameter_savings(student, teacher),
                            "accuracy": review_accuracy(student, tokenizer,
                                                        splits["test"]).value}
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
-def review_accuracy(model, tokenizer, split, max_length: int = 64):
+def review_accuracy(model, tokenizer, split, max_length: int = REVIEW_MAX_TOKENS):
     """Accuracy of ``model`` on a reviews split, the first ``max_length`` tokens of each
-    (:func:`evaluation.evaluate`)."""
+    (:func:`evaluation.evaluate`; by default the whole review, as in every lesson)."""
     return evaluate(model, tokenizer, split, max_length).accuracy
 
 
@@ -340,13 +338,13 @@ def build_albert_student():
     """
     from . import zoo
     from .data import load_reviews
-    from .training import fine_tune
+    from .training import Settings, fine_tune
 
     teacher, tokenizer = zoo.load("teacher")
     student = albert_from_teacher(teacher, STUDENT_EMBEDDING, STUDENT_SHARED_LAYER)
-    seed_everything()
-    student, _ = fine_tune(student, tokenizer, load_reviews(), epochs=STUDENT_EPOCHS,
-                           learning_rate=1e-4, max_length=64, disable_tqdm=True)
+    student, _ = fine_tune(student, tokenizer, load_reviews(),
+                           Settings(epochs=STUDENT_EPOCHS, learning_rate=1e-4, max_length=64),
+                           disable_tqdm=True)
     return student, tokenizer
 
 

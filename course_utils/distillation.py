@@ -14,7 +14,6 @@ with the weight mapping spelled out in :data:`LAYER_MAPPING`.
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass, replace
 
 import torch
@@ -27,16 +26,11 @@ from transformers import (
     Trainer,
 )
 
+from . import training
 from .data import split_sentences
-from .inference import logits_and_last_hidden, run_in_batches
-from .runtime import course_seed, mixed_precision, seed_everything
-from .training import (
-    ID2LABEL,
-    LABEL2ID,
-    compute_accuracy,
-    tokenize_splits,
-    training_arguments,
-)
+from .inference import fingerprint, logits_and_last_hidden, model_device, run_in_batches
+from .runtime import course_seed, mixed_precision
+from .training import ID2LABEL, LABEL2ID, compute_accuracy, freeze, tokenize_splits
 
 # ---------------------------------------------------------------------------------------------
 # The three loss terms
@@ -254,11 +248,14 @@ def bert_to_distilbert(teacher, layers: list[int] | None = None,
 
     ``layers`` are the teacher layers to copy (default: every other one); ``random_init``
     copies only the embeddings (the vocabulary and positions) and leaves every layer and the
-    head random (the paper's ablation).
+    head random (the paper's ablation). ``seed`` (None: the run's) draws the weights not
+    copied, without touching the caller's random generators.
     """
     layers = every_other_layer(teacher.config.num_hidden_layers) if layers is None else layers
-    seed_everything(seed)
-    student = DistilBertForSequenceClassification(distilbert_config(teacher.config, len(layers)))
+    config = distilbert_config(teacher.config, len(layers))
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(course_seed() if seed is None else seed)
+        student = DistilBertForSequenceClassification(config)
     mapping = weight_mapping(layers)
     for source, target in mapping[:len(EMBEDDING_MAPPING)] if random_init else mapping:
         src, dst = _module(teacher, source), _module(student, target)
@@ -266,7 +263,7 @@ def bert_to_distilbert(teacher, layers: list[int] | None = None,
             tensor.copy_(getattr(src, name))
     token_type = teacher.bert.embeddings.token_type_embeddings.weight[0]
     student.distilbert.embeddings.position_embeddings.weight.add_(token_type)
-    return student.to(next(teacher.parameters()).device)
+    return student.to(model_device(teacher))
 
 
 def student_tokenizer(teacher_tokenizer):
@@ -370,12 +367,7 @@ def distil(student, tokenizer, train: Dataset, validation: Dataset, teacher=None
     without it the teacher runs at every step. Mixed precision where the hardware does it
     natively (:func:`runtime.mixed_precision`); ``overrides`` go to ``TrainingArguments``.
     """
-    seed = course_seed() if seed is None else seed
-    seed_everything(seed)
-    base = student.base_model
-    base.embeddings.requires_grad_(not recipe.freeze_embeddings)
-    for layer in base.transformer.layer[:recipe.frozen_layers]:
-        layer.requires_grad_(False)
+    freeze(student, bottom=recipe.frozen_layers, embeddings=recipe.freeze_embeddings)
     data = DatasetDict(train=encode(train, tokenizer, recipe.max_length),
                        validation=encode(validation, tokenizer, recipe.max_length)
                        .remove_columns("idx"))
@@ -384,16 +376,12 @@ def distil(student, tokenizer, train: Dataset, validation: Dataset, teacher=None
     else:
         collator = DataCollatorWithPadding(tokenizer)
         data["train"] = data["train"].remove_columns("idx")
-    with tempfile.TemporaryDirectory() as output_dir:
-        args = training_arguments(output_dir, recipe.epochs, recipe.learning_rate,
-                                  recipe.batch_size, seed, remove_unused_columns=False,
-                                  **{**mixed_precision(), **overrides})
-        trainer = DistillationTrainer(
-            model=student, args=args, teacher=teacher, weights=recipe.weights,
-            train_dataset=data["train"], eval_dataset=data["validation"],
-            data_collator=collator, processing_class=tokenizer, compute_metrics=compute_accuracy)
-        trainer.train()
-    return trainer.model.eval(), trainer.state.log_history
+    return training.train(student, tokenizer, data, recipe,
+                          course_seed() if seed is None else seed, collator,
+                          DistillationTrainer,
+                          trainer_kwargs={"teacher": teacher, "weights": recipe.weights,
+                                          "compute_metrics": compute_accuracy},
+                          remove_unused_columns=False, **{**mixed_precision(), **overrides})
 
 
 _CACHE: dict = {}
@@ -401,10 +389,11 @@ _CACHE: dict = {}
 
 def prepared_transfer(teacher, tokenizer, recipe: Recipe = MINIATURE):
     """The transfer set built from the reviews' train split and the teacher's outputs on it,
-    computed once per process (the lesson's experiments share them)."""
+    computed once per process (the lesson's experiments share them) for one teacher: the key
+    holds a fingerprint of its weights and tokenizer, so a re-trained teacher gets its own."""
     from .data import load_reviews
 
-    key = (teacher.config.name_or_path, recipe.max_length, recipe.masked_copies)
+    key = (fingerprint(teacher, tokenizer), recipe.max_length, recipe.masked_copies)
     if key not in _CACHE:
         train = transfer_set(load_reviews()["train"], masked_copies=recipe.masked_copies)
         encoded = encode(train, tokenizer, recipe.max_length)
@@ -435,12 +424,9 @@ def build_distilled_student(recipe: Recipe = MINIATURE, seed: int | None = None)
 
 def accuracy_row(model, tokenizer, splits, names=("validation", "test", "challenge")):
     """Accuracy (n, 95% interval) of ``model`` on each split, and its predictions on each."""
-    from .evaluation import score
-    from .sentiment import SentimentAnalyzer
+    from .evaluation import REVIEW_MAX_TOKENS, evaluate_splits
 
-    analyzer = SentimentAnalyzer(model, tokenizer)  # truncated at the model's limit
-    scored = {name: score(analyzer, splits[name]["text"], splits[name]["label"])
-              for name in names}
+    scored = evaluate_splits(model, tokenizer, splits, REVIEW_MAX_TOKENS, names)
     return ({name: s.accuracy for name, s in scored.items()},
             {name: s.predicted for name, s in scored.items()})
 
@@ -465,7 +451,7 @@ def conversion_check(teacher, tokenizer, texts: list[str], atol: float = 1e-4):
     import pandas as pd
 
     batch = tokenizer(texts, padding=True, truncation=True, max_length=128,
-                      return_tensors="pt").to(next(teacher.parameters()).device)
+                      return_tensors="pt").to(model_device(teacher))
     real = batch["attention_mask"].bool()
     n = teacher.config.num_hidden_layers
     rows = []

@@ -9,6 +9,11 @@ from dataclasses import dataclass
 from .metrics import Accuracy, accuracy
 from .sentiment import SentimentAnalyzer
 
+REVIEW_MAX_TOKENS = 512
+"""The truncation the lessons report accuracy at: the course's models' limit, so every
+validation and test review is read whole (the longest has 231 tokens) and only the
+challenge's few very long reviews are cut."""
+
 
 @dataclass(frozen=True)
 class Scored:

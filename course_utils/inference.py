@@ -39,6 +39,23 @@ def length_batches(lengths: Sequence[int], batch_size: int | None = None,
     return batches + ([current] if current else [])
 
 
+def fingerprint(model: torch.nn.Module, tokenizer) -> str:
+    """A digest of everything a model's outputs depend on: its weights (names, shapes,
+    values) and its tokenizer's vocabulary and settings. Two models with one digest give the
+    same outputs; a re-trained model gets another (a cache key, not a file name)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for name, tensor in model.state_dict().items():
+        digest.update(f"{name}{tuple(tensor.shape)}{tensor.dtype}".encode())
+        digest.update(tensor.detach().cpu().reshape(-1).view(torch.uint8).numpy().tobytes())
+    backend = getattr(tokenizer, "backend_tokenizer", None)
+    digest.update((backend.to_str() if backend is not None
+                   else repr(sorted(tokenizer.get_vocab().items()))).encode())
+    digest.update(repr((tokenizer.model_input_names, tokenizer.model_max_length)).encode())
+    return digest.hexdigest()
+
+
 def model_device(model: torch.nn.Module) -> torch.device:
     """The device the model's weights are on."""
     return next(model.parameters()).device

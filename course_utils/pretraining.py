@@ -11,25 +11,23 @@ from __future__ import annotations
 
 import itertools
 import random
-import tempfile
 from dataclasses import dataclass, field
 
 import pandas as pd
 import torch
 import torch.nn.functional as F
-from datasets import Dataset
+from datasets import Dataset, DatasetDict
 from transformers import (
     BertForMaskedLM,
     DataCollatorForLanguageModeling,
     DataCollatorForTokenClassification,
-    PrinterCallback,
-    Trainer,
 )
 from transformers.modeling_outputs import MaskedLMOutput
 
+from . import training
 from .data import split_sentences
-from .runtime import course_seed, seed_everything
-from .training import training_arguments
+from .runtime import course_seed
+from .training import freeze
 
 MASK_PROBABILITY = 0.15
 REPLACEMENT = {"[MASK]": 0.8, "random token": 0.1, "unchanged": 0.1}
@@ -253,18 +251,6 @@ def load_mlm_model(checkpoint=None):
     return load_encoder(checkpoint or PACKAGED_ENCODER, MaskedPositionsLM)
 
 
-def train_top(model, trainable_layers: int | None):
-    """For a BERT model with any head: freeze the embeddings (tied to the MLM output
-    projection) and all but the top ``trainable_layers`` encoder layers (``None``: train
-    every layer; 0: the head alone)."""
-    model.base_model.embeddings.requires_grad_(False)
-    layers = model.base_model.encoder.layer
-    keep = len(layers) if trainable_layers is None else trainable_layers
-    for index, layer in enumerate(layers):
-        layer.requires_grad_(index >= len(layers) - keep)
-    return model
-
-
 # ---------------------------------------------------------------- training
 
 
@@ -302,20 +288,6 @@ def mlm_corpus(tokenizer, reviews=None) -> tuple[Dataset, Dataset]:
             pack_sentences(heldout, tokenizer, BLOCK_TOKENS))
 
 
-def _mlm_trainer(model, tokenizer, train: Dataset, heldout: Dataset, collator,
-                 settings: MLMSettings, output_dir: str) -> Trainer:
-    args = training_arguments(
-        output_dir, settings.epochs, settings.learning_rate, settings.batch_size,
-        settings.seed, eval_strategy="epoch", save_strategy="no",
-        load_best_model_at_end=False, metric_for_best_model=None,
-        train_sampling_strategy="random", prediction_loss_only=True,
-        remove_unused_columns=False, disable_tqdm=True)
-    trainer = Trainer(model=model, args=args, train_dataset=train, eval_dataset=heldout,
-                      data_collator=collator, processing_class=tokenizer)
-    trainer.remove_callback(PrinterCallback)  # the losses come back as a table instead
-    return trainer
-
-
 def pretrain(model, tokenizer, train: Dataset, heldout: Dataset, masking: str = "dynamic",
              settings: MLMSettings = MLMSettings(), copies: int = 1):
     """Continue pretraining ``model`` on ``train`` with ``"static"`` masks (``copies`` masks
@@ -325,8 +297,8 @@ def pretrain(model, tokenizer, train: Dataset, heldout: Dataset, masking: str = 
     ``heldout`` is masked once (seeded) so every run is scored on the same masks. Returns
     the model and a table of the training and held-out MLM loss after each epoch.
     """
-    seed_everything(settings.seed)
-    train_top(model, settings.trainable_layers)
+    # the embeddings stay frozen: they are tied to the MLM output projection
+    freeze(model, top=settings.trainable_layers)
     fixed = DataCollatorForTokenClassification(tokenizer)
     heldout = static_masks(heldout, tokenizer, seed=HELDOUT_MASK_SEED)
     if masking == "static":
@@ -337,11 +309,15 @@ def pretrain(model, tokenizer, train: Dataset, heldout: Dataset, masking: str = 
         masker = mlm_collator(tokenizer, seed=settings.seed)
     else:
         raise ValueError(f"masking must be 'static' or 'dynamic', not {masking!r}")
-    with tempfile.TemporaryDirectory() as output_dir:
-        trainer = _mlm_trainer(model, tokenizer, train, heldout, _PremaskedOr(fixed, masker),
-                               settings, output_dir)
-        trainer.train()
-    return model.eval(), loss_curves(trainer.state.log_history)
+    model, history = training.train(model, tokenizer,
+                                    DatasetDict(train=train, validation=heldout),
+                                    settings, settings.seed, _PremaskedOr(fixed, masker),
+                                    quiet=True, save_strategy="no",
+                                    load_best_model_at_end=False, metric_for_best_model=None,
+                                    train_sampling_strategy="random",
+                                    prediction_loss_only=True, remove_unused_columns=False,
+                                    disable_tqdm=True)
+    return model, loss_curves(history)
 
 
 class FixedMasks:
@@ -629,11 +605,13 @@ def downstream_predictions(mlm_model, tokenizer, splits, trainable_layers: int =
     (to compare two encoders on the same reviews with a paired test)."""
     seed = course_seed() if seed is None else seed
     from .sentiment import SentimentAnalyzer
-    from .training import fine_tune
+    from .training import Settings, fine_tune
 
-    seed_everything(seed)
-    model = train_top(sentiment_model(mlm_model), trainable_layers)
-    model, _ = fine_tune(model, tokenizer, splits, epochs=epochs, learning_rate=learning_rate,
-                         max_length=max_length, seed=seed, disable_tqdm=True)
+    with torch.random.fork_rng(devices=[]):  # the new head, without reseeding the caller
+        torch.manual_seed(seed)
+        model = freeze(sentiment_model(mlm_model), top=trainable_layers)
+    model, _ = fine_tune(model, tokenizer, splits, Settings(epochs, learning_rate,
+                                                            max_length=max_length),
+                         seed=seed, disable_tqdm=True)
     analyzer = SentimentAnalyzer(model.eval(), tokenizer, max_length=max_length)
     return analyzer.predict_polarity(splits["test"]["text"])

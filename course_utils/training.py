@@ -5,12 +5,13 @@ CPU, a GPU or several with ``accelerate``): select on validation, never on test.
 from __future__ import annotations
 
 import tempfile
+from dataclasses import dataclass
 
 import numpy as np
 import torch
 from datasets import DatasetDict
 from sklearn.metrics import accuracy_score
-from transformers import DataCollatorWithPadding, Trainer, TrainingArguments
+from transformers import DataCollatorWithPadding, PrinterCallback, Trainer, TrainingArguments
 
 from .runtime import course_seed
 
@@ -52,28 +53,68 @@ def training_arguments(output_dir: str, epochs: float, learning_rate: float,
     return TrainingArguments(**settings)
 
 
-def fine_tune(model, tokenizer, splits: DatasetDict, epochs: float = 4,
-              learning_rate: float = 1e-4, batch_size: int = 16, max_length: int = 128,
-              seed: int | None = None, trainer_class=Trainer, **overrides):
-    """Fine-tune ``model`` on ``splits["train"]``, keep the epoch best on ``validation``.
+def encoder_layers(model) -> torch.nn.ModuleList:
+    """The stack of encoder layers of a BERT, DistilBERT or ALBERT-style model with any head."""
+    base = model.base_model
+    return base.transformer.layer if hasattr(base, "transformer") else base.encoder.layer
 
-    Returns the trained model and the Trainer's log history (loss and accuracy per epoch).
-    ``seed`` None: the run's seed (:func:`runtime.course_seed`).
-    """
-    seed = course_seed() if seed is None else seed
-    encoded = tokenize_splits(DatasetDict(train=splits["train"],
-                                          validation=splits["validation"]),
-                              tokenizer, max_length)
+
+def freeze(model, bottom: int = 0, top: int | None = None, embeddings: bool = True):
+    """The course's one way to freeze: the embeddings (``embeddings`` True) and the bottom
+    ``bottom`` encoder layers are frozen, every other layer trains. ``top`` says it the other
+    way round: only the top ``top`` layers train (0: the head alone). Returns ``model``."""
+    layers = encoder_layers(model)
+    if top is not None:
+        bottom = len(layers) - min(top, len(layers))
+    model.base_model.embeddings.requires_grad_(not embeddings)
+    for index, layer in enumerate(layers):
+        layer.requires_grad_(index >= bottom)
+    return model
+
+
+def train(model, tokenizer, data: DatasetDict, settings, seed: int, collator=None,
+          trainer_class=Trainer, quiet: bool = False, trainer_kwargs: dict | None = None,
+          **overrides):
+    """The course's one training path: a ``trainer_class`` (the transformers ``Trainer`` or a
+    subclass) on ``data["train"]``, evaluated on ``data["validation"]`` each epoch, in a
+    temporary folder. ``settings`` gives ``epochs``, ``learning_rate`` and ``batch_size``
+    (:class:`Settings`, ``pretraining.MLMSettings``, ``distillation.Recipe``); ``overrides``
+    go to :func:`training_arguments`; ``quiet`` drops the per-epoch printout (the log history
+    comes back). Returns the trained model (in eval mode) and the log history."""
     with tempfile.TemporaryDirectory() as output_dir:
+        args = training_arguments(output_dir, settings.epochs, settings.learning_rate,
+                                  settings.batch_size, seed, **overrides)
         trainer = trainer_class(
-            model=model,
-            args=training_arguments(output_dir, epochs, learning_rate, batch_size, seed,
-                                    **overrides),
-            train_dataset=encoded["train"],
-            eval_dataset=encoded["validation"],
-            data_collator=DataCollatorWithPadding(tokenizer),
-            processing_class=tokenizer,
-            compute_metrics=compute_accuracy,
-        )
+            model=model, args=args, train_dataset=data["train"],
+            eval_dataset=data["validation"],
+            data_collator=collator or DataCollatorWithPadding(tokenizer),
+            processing_class=tokenizer, **(trainer_kwargs or {}))
+        if quiet:
+            trainer.remove_callback(PrinterCallback)
         trainer.train()
     return trainer.model.eval(), trainer.state.log_history
+
+
+@dataclass(frozen=True)
+class Settings:
+    """One fine-tuning run for sentiment (:func:`fine_tune`)."""
+
+    epochs: float = 4
+    learning_rate: float = 1e-4
+    batch_size: int = 16
+    max_length: int = 128
+
+
+def fine_tune(model, tokenizer, splits: DatasetDict, settings: Settings = Settings(),
+              seed: int | None = None, **overrides):
+    """Fine-tune ``model`` on ``splits["train"]``, keep the epoch best on ``validation``
+    (:func:`train`, accuracy as the metric). Returns the trained model and the Trainer's log
+    history (loss and accuracy per epoch). ``seed`` None: the run's seed
+    (:func:`runtime.course_seed`).
+    """
+    encoded = tokenize_splits(DatasetDict(train=splits["train"],
+                                          validation=splits["validation"]),
+                              tokenizer, settings.max_length)
+    return train(model, tokenizer, encoded, settings,
+                 course_seed() if seed is None else seed,
+                 trainer_kwargs={"compute_metrics": compute_accuracy}, **overrides)

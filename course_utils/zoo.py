@@ -26,7 +26,7 @@ from transformers import AutoModelForSequenceClassification, AutoTokenizer
 from .data import load_reviews
 from .models import PACKAGED_ENCODER, load_encoder, load_tokenizer
 from .runtime import cache_root, course_seed, device, seed_everything
-from .training import ID2LABEL, LABEL2ID, fine_tune
+from .training import ID2LABEL, LABEL2ID, Settings, fine_tune
 
 MANIFEST = "manifest.json"
 
@@ -56,8 +56,8 @@ def _build_teacher():
     tokenizer = load_tokenizer(PACKAGED_ENCODER)
     model = load_encoder(PACKAGED_ENCODER, AutoModelForSequenceClassification,
                          num_labels=2, id2label=ID2LABEL, label2id=LABEL2ID)
-    model, _ = fine_tune(model, tokenizer, load_reviews(), epochs=5, learning_rate=1.5e-4,
-                         seed=seed)
+    model, _ = fine_tune(model, tokenizer, load_reviews(),
+                         Settings(epochs=5, learning_rate=1.5e-4), seed=seed)
     return model, tokenizer
 
 

@@ -105,17 +105,6 @@ def test_masked_positions_lm_has_the_parent_loss(tokenizer, tiny_mlm):
     assert full.shape[:2] == batch["input_ids"].shape
 
 
-def test_train_top_freezes_all_but_the_top_layers(tiny_mlm):
-    assert all(p.requires_grad for p in tiny_mlm.parameters())  # a fresh model
-    pt.train_top(tiny_mlm, 1)
-    layers = tiny_mlm.bert.encoder.layer
-    assert not any(p.requires_grad for p in tiny_mlm.bert.embeddings.parameters())
-    assert not any(p.requires_grad for p in layers[0].parameters())
-    assert all(p.requires_grad for p in layers[1].parameters())
-    pt.train_top(tiny_mlm, None)
-    assert all(p.requires_grad for p in layers.parameters())
-
-
 def test_loss_curves_and_summary_from_a_log_history():
     history = [{"loss": 5.0, "epoch": 1.0}, {"eval_loss": 6.0, "epoch": 1.0},
                {"loss": 3.0, "epoch": 2.0}, {"eval_loss": 6.5, "epoch": 2.0},

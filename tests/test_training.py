@@ -1,0 +1,95 @@
+"""The one training path (``training.train``), the one freezing helper, seeding left to the
+caller, and the fingerprint that keys cached teacher outputs."""
+
+import math
+
+import pytest
+import torch
+from datasets import Dataset, DatasetDict
+
+from course_utils import distillation as kd
+from course_utils import training
+from course_utils.inference import fingerprint
+from course_utils.models import load_tokenizer
+
+
+def _trainable(module) -> bool:
+    flags = {p.requires_grad for p in module.parameters()}
+    assert len(flags) == 1, "a module half frozen"
+    return flags.pop()
+
+
+@pytest.mark.parametrize("student", [False, True])
+def test_freeze_bottom_and_top_say_the_same_thing(tiny_bert_classifier, student):
+    model = tiny_bert_classifier(layers=4)
+    if student:  # DistilBERT keeps its layers under .transformer, BERT under .encoder
+        model = kd.bert_to_distilbert(model, layers=[0, 1, 2, 3])
+    layers = training.encoder_layers(model)
+    training.freeze(model, bottom=1)
+    assert [_trainable(layer) for layer in layers] == [False, True, True, True]
+    assert not _trainable(model.base_model.embeddings)
+    training.freeze(model, top=1, embeddings=False)
+    assert [_trainable(layer) for layer in layers] == [False, False, False, True]
+    assert _trainable(model.base_model.embeddings)
+    training.freeze(model, top=0)  # the head alone
+    assert not any(_trainable(layer) for layer in layers)
+    assert all(p.requires_grad for p in model.classifier.parameters())
+    training.freeze(model, top=None, bottom=0)  # every layer again
+    assert all(_trainable(layer) for layer in layers)
+
+
+def test_library_functions_leave_the_callers_random_generators_alone(tiny_bert_classifier):
+    teacher = tiny_bert_classifier(layers=4)
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    first = kd.bert_to_distilbert(teacher, random_init=True, seed=5)
+    assert torch.equal(torch.rand(3), expected)  # the caller's stream goes on untouched
+    second = kd.bert_to_distilbert(teacher, random_init=True, seed=5)
+    other = kd.bert_to_distilbert(teacher, random_init=True, seed=6)
+    name = "distilbert.transformer.layer.0.ffn.lin1.weight"
+    assert torch.equal(first.state_dict()[name], second.state_dict()[name])  # seeded
+    assert not torch.equal(first.state_dict()[name], other.state_dict()[name])
+
+
+def test_fine_tune_trains_through_the_one_path_and_keeps_the_best_epoch(tiny_bert_classifier):
+    tokenizer = load_tokenizer()
+    model = tiny_bert_classifier(vocab_size=tokenizer.vocab_size)
+    text = ["great kettle", "awful kettle", "love it", "broke at once"] * 4
+    split = Dataset.from_dict({"text": text, "label": [1, 0, 1, 0] * 4})
+    before = model.classifier.weight.clone()
+    model, log = training.fine_tune(model, tokenizer, DatasetDict(train=split, validation=split),
+                                    training.Settings(epochs=2, batch_size=8, max_length=8),
+                                    seed=0, disable_tqdm=True)
+    assert [e["epoch"] for e in log if "eval_accuracy" in e] == [1, 2]
+    assert math.isfinite(log[-1]["train_loss"]) and not model.training
+    assert not torch.equal(before, model.classifier.weight)
+
+
+def test_fingerprint_tells_a_retrained_model_and_another_tokenizer(tiny_bert_classifier):
+    tokenizer = load_tokenizer()
+    model = tiny_bert_classifier()
+    same = fingerprint(model, tokenizer)
+    assert fingerprint(tiny_bert_classifier(), tokenizer) == same  # same weights, same digest
+    with torch.no_grad():
+        model.bert.encoder.layer[0].output.dense.weight[0, 0] += 1e-3  # "re-trained"
+    assert fingerprint(model, tokenizer) != same
+    other = kd.student_tokenizer(tokenizer)  # same vocabulary, no token types
+    assert fingerprint(tiny_bert_classifier(), other) != same
+
+
+def test_cached_teacher_outputs_follow_the_teachers_weights(monkeypatch, tiny_bert_classifier):
+    """A re-trained teacher loaded from the same folder (same name) gets fresh soft targets."""
+    tokenizer = kd.student_tokenizer(load_tokenizer())
+    reviews = DatasetDict(train=Dataset.from_dict({"text": ["good.", "bad."], "label": [1, 0]}))
+    monkeypatch.setattr("course_utils.data.load_reviews", lambda: reviews)
+    monkeypatch.setattr(kd, "_CACHE", {})
+    recipe = kd.Recipe(masked_copies=0, max_length=8)
+    teacher = tiny_bert_classifier(vocab_size=tokenizer.vocab_size, seed=0)
+    _, (first, _) = kd.prepared_transfer(teacher, tokenizer, recipe)
+    retrained = tiny_bert_classifier(vocab_size=tokenizer.vocab_size, seed=1)
+    retrained.config.name_or_path = teacher.config.name_or_path
+    _, (second, _) = kd.prepared_transfer(retrained, tokenizer, recipe)
+    assert not torch.equal(first, second)
+    _, (again, _) = kd.prepared_transfer(retrained, tokenizer, recipe)
+    assert again is second  # the same teacher: computed once
