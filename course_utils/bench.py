@@ -20,6 +20,8 @@ import pandas as pd
 import psutil
 import torch
 
+from .inference import model_device
+
 MB = 1024 * 1024
 
 
@@ -59,7 +61,7 @@ def dummy_inputs(model: torch.nn.Module, batch_size: int, seq_len: int, seed: in
     """Random token ids (no padding) shaped for ``model``, on the model's device."""
     generator = torch.Generator().manual_seed(seed)
     ids = torch.randint(5, model.config.vocab_size, (batch_size, seq_len), generator=generator)
-    device = next(model.parameters()).device
+    device = model_device(model)
     return {"input_ids": ids.to(device), "attention_mask": torch.ones_like(ids).to(device)}
 
 

@@ -26,6 +26,7 @@ from transformers.modeling_outputs import MaskedLMOutput
 
 from . import training
 from .data import split_sentences
+from .inference import model_device
 from .runtime import course_seed
 from .training import freeze
 
@@ -473,7 +474,7 @@ def _mask_logits(model, tokenizer, text: str) -> torch.Tensor:
     is substituted), special tokens excluded."""
     text = check_masked_text(text).replace("[MASK]", tokenizer.mask_token)
     batch = tokenizer(text, return_tensors="pt", truncation=True, max_length=512)
-    batch = batch.to(next(model.parameters()).device)
+    batch = batch.to(model_device(model))
     position = (batch["input_ids"][0] == tokenizer.mask_token_id).nonzero()[0, 0]
     logits = model(**batch).logits[0, position].float().cpu()
     logits[tokenizer.all_special_ids] = -float("inf")
