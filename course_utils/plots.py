@@ -5,13 +5,14 @@ Each function returns a closed figure: the notebook shows it once, as the cell's
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import pandas as pd
 
 
 def plot_accuracy(table: pd.DataFrame, title: str, reference: float | None = None,
                   reference_label: str = "test accuracy"):
     """Horizontal bars of accuracy with 95% intervals, from :func:`metrics.accuracy_by_group`."""
+    import matplotlib.pyplot as plt
+
     errors = [table["accuracy"] - table["low"], table["high"] - table["accuracy"]]
     fig, ax = plt.subplots(figsize=(7, 0.35 * len(table) + 1.2))
     ax.barh(table.index, table["accuracy"], xerr=errors, color="#4C72B0", capsize=3)
@@ -26,6 +27,8 @@ def plot_accuracy(table: pd.DataFrame, title: str, reference: float | None = Non
 
 def plot_parameter_breakdown(table: pd.DataFrame, title: str = "Where the parameters are"):
     """Stacked bars of embeddings / encoder / head parameters (millions) per model."""
+    import matplotlib.pyplot as plt
+
     parts = table[["embeddings", "encoder", "head"]] / 1e6
     fig, ax = plt.subplots(figsize=(8, 0.5 * len(parts) + 1.5))
     parts.plot.barh(stacked=True, ax=ax, color=["#DD8452", "#4C72B0", "#55A868"])
@@ -39,6 +42,8 @@ def plot_parameter_breakdown(table: pd.DataFrame, title: str = "Where the parame
 
 def plot_ratios(table: pd.DataFrame, columns: list[str], reference: str, title: str):
     """Grouped bars of ``<column> ratio`` columns (1.0 = the reference model)."""
+    import matplotlib.pyplot as plt
+
     ratios = table[[f"{c} ratio" for c in columns]].rename(columns=lambda c: c[:-6])
     fig, ax = plt.subplots(figsize=(8, 4))
     ratios.plot.bar(ax=ax, rot=0)
@@ -50,6 +55,8 @@ def plot_ratios(table: pd.DataFrame, columns: list[str], reference: str, title: 
 
 def finish_figure(fig):
     """Tidy the layout and close the figure so that only the returned value displays it."""
+    import matplotlib.pyplot as plt
+
     fig.tight_layout()
     plt.close(fig)
     return fig

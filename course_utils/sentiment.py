@@ -26,8 +26,9 @@ class Prediction:
     truncated: bool
 
 
-def check_texts(texts) -> list[str]:
-    """Validate the input of :meth:`SentimentAnalyzer.predict`; one string is one text."""
+def validated_texts(texts) -> list[str]:
+    """The input of :meth:`SentimentAnalyzer.predict` as a list of strings, or a one-line error
+    that says what to fix; one string is one text."""
     if isinstance(texts, str):
         texts = [texts]
     if isinstance(texts, (bytes, dict)) or not hasattr(texts, "__iter__"):
@@ -108,12 +109,12 @@ class SentimentAnalyzer:
 
     def token_counts(self, texts) -> list[int]:
         """How many tokens of each text the model sees (after truncation to the limit)."""
-        return [len(ids) for ids in self._encode(check_texts(texts))[0]]
+        return [len(ids) for ids in self._encode(validated_texts(texts))[0]]
 
     def predict_proba(self, texts) -> tuple[torch.Tensor, list[int]]:
         """Class probabilities (rows in input order, columns as ``labels``) and token counts,
         through the course's one inference path (:func:`inference.run_in_batches`)."""
-        ids, lengths = self._encode(check_texts(texts))
+        ids, lengths = self._encode(validated_texts(texts))
         rows = run_in_batches(self.model, self.tokenizer, ids, probabilities,
                               self.batch_size, self.token_budget)
         return torch.stack(rows), lengths

@@ -1,5 +1,8 @@
 """Lesson 04: ALBERT's parameter formulas, the SVD factorisation, the student, SOP/NSP."""
 
+import subprocess
+import sys
+
 import pytest
 import torch
 from transformers import AlbertModel, AutoModelForSequenceClassification
@@ -34,7 +37,7 @@ def test_partial_sharing_ties_the_same_tensor():
 def test_paper_table_agrees():
     table = albert.paper_table()
     assert table["within 2M"].all()
-    assert albert.sharing_check(sizes=(128,))["equal"].all()
+    assert albert.sharing_table(sizes=(128,))["equal"].all()
 
 
 def test_break_even():
@@ -90,3 +93,15 @@ def test_explorer_row_and_static_table():
     assert row["parameters (M)"] == pytest.approx(11.7, abs=0.1)
     assert row["parameters vs BERT"] < 0.11
     assert len(albert.static_table()) == 4
+
+
+def test_import_needs_no_widget_or_plotting_stack():
+    """The zoo builds the ALBERT student from this package: importing it must not pull in
+    ipywidgets or matplotlib (only the widget and the figures import them)."""
+    code = ("import sys, course_utils.albert; "
+            "from course_utils.albert import albert_from_teacher, build_albert_student; "
+            'assert "ipywidgets" not in sys.modules and "matplotlib" not in sys.modules, '
+            '[m for m in ("ipywidgets", "matplotlib") if m in sys.modules]')
+    result = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True,
+                            text=True)
+    assert result.returncode == 0, result.stderr

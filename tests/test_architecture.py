@@ -20,7 +20,7 @@ def test_config_table_reads_every_naming_scheme():
 @pytest.mark.parametrize("name", list(models.REFERENCE_CONFIGS))
 def test_meta_count_equals_the_built_model(name):
     config = models.reference_config(name)
-    assert architecture.meta_parameter_count(config) == models.PAPER_PARAMETER_COUNTS[name]
+    assert architecture.meta_parameter_count(config) == models.REFERENCE_PARAMETER_COUNTS[name]
 
 
 TINY = {"vocab_size": 100, "max_position_embeddings": 64, "attn_implementation": "eager"}

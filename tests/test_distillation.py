@@ -3,7 +3,6 @@ import math
 import pytest
 import torch
 from datasets import Dataset
-from transformers import BertConfig, BertForSequenceClassification
 
 from course_utils import distillation as kd
 from course_utils.models import load_tokenizer
@@ -37,30 +36,23 @@ def test_hidden_cosine_loss_ignores_padding():
     assert kd.hidden_cosine_loss(student, teacher).item() == pytest.approx(expected, abs=1e-6)
 
 
-def tiny_teacher(layers=4, seed=0):
-    torch.manual_seed(seed)
-    config = BertConfig(vocab_size=30522, hidden_size=32, num_hidden_layers=layers,
-                        num_attention_heads=4, intermediate_size=64, num_labels=2)
-    return BertForSequenceClassification(config).eval()
-
-
 def test_every_other_layer():
     assert kd.every_other_layer(6) == [0, 2, 4]
     assert kd.every_other_layer(12) == [0, 2, 4, 6, 8, 10]
 
 
-def test_converted_student_reproduces_the_teacher_where_it_should():
-    teacher = tiny_teacher()
+def test_converted_student_reproduces_the_teacher_where_it_should(tiny_bert_classifier):
+    teacher = tiny_bert_classifier(layers=4, vocab_size=30522)
     ids = torch.tensor([[101, 2023, 2003, 2307, 102, 0], [101, 2919, 102, 0, 0, 0]])
     mask = (ids != 0).long()
     with torch.no_grad():
         expected = teacher(input_ids=ids, attention_mask=mask, output_hidden_states=True)
-        full = kd.bert_to_distilbert(teacher, layers=[0, 1, 2, 3]).eval()
+        full = kd.distilbert_from_teacher(teacher, layers=[0, 1, 2, 3]).eval()
         got = full(input_ids=ids, attention_mask=mask, output_hidden_states=True)
         for a, b in zip(expected.hidden_states, got.hidden_states):
             assert torch.allclose(a[mask.bool()], b[mask.bool()], atol=1e-5)
         # every other layer = the teacher truncated to layers 0 and 2
-        half = kd.bert_to_distilbert(teacher).eval()
+        half = kd.distilbert_from_teacher(teacher).eval()
         teacher.bert.encoder.layer = torch.nn.ModuleList(
             [teacher.bert.encoder.layer[i] for i in (0, 2)])
         teacher.config.num_hidden_layers = 2
@@ -73,13 +65,13 @@ def test_converted_student_reproduces_the_teacher_where_it_should():
     assert len(half.distilbert.transformer.layer) == 2
 
 
-def test_weight_mapping_covers_every_student_parameter():
-    teacher = tiny_teacher()
-    student = kd.bert_to_distilbert(teacher)
+def test_weight_mapping_covers_every_student_parameter(tiny_bert_classifier):
+    teacher = tiny_bert_classifier(layers=4, vocab_size=30522)
+    student = kd.distilbert_from_teacher(teacher)
     mapped = {t for _, t in kd.weight_mapping([0, 2])}
     for name, _ in student.named_parameters():
         assert name.rsplit(".", 1)[0] in mapped, name
-    random = kd.bert_to_distilbert(teacher, random_init=True)
+    random = kd.distilbert_from_teacher(teacher, random_init=True)
     assert not torch.equal(random.distilbert.transformer.layer[0].ffn.lin1.weight,
                            teacher.bert.encoder.layer[0].intermediate.dense.weight)
 
@@ -90,16 +82,17 @@ TEXTS = ["good kettle.", "bad kettle, it broke after two weeks and the lid never
 LABELS = [1, 0, -100, -100, 1, 0, -100, -100]
 
 
-def tiny_setup(seed=1):
-    teacher = tiny_teacher(seed=seed)
+@pytest.fixture
+def tiny_setup(tiny_bert_classifier):
+    teacher = tiny_bert_classifier(layers=4, vocab_size=30522, seed=1)
     tokenizer = kd.student_tokenizer(load_tokenizer())
     train = Dataset.from_dict({"text": TEXTS, "label": LABELS})
     return teacher, tokenizer, train
 
 
 @torch.no_grad()
-def test_teacher_outputs_are_in_the_datasets_order_not_the_length_order():
-    teacher, tokenizer, train = tiny_setup()
+def test_teacher_outputs_are_in_the_datasets_order_not_the_length_order(tiny_setup):
+    teacher, tokenizer, train = tiny_setup
     encoded = kd.encode(train, tokenizer, 32)
     assert encoded["idx"] == list(range(len(TEXTS)))
     logits, hidden = kd.teacher_outputs(teacher, encoded, tokenizer, batch_size=3)
@@ -111,14 +104,14 @@ def test_teacher_outputs_are_in_the_datasets_order_not_the_length_order():
 
 
 @torch.no_grad()
-def test_every_training_batch_carries_its_own_examples_teacher_outputs():
+def test_every_training_batch_carries_its_own_examples_teacher_outputs(tiny_setup):
     """The Trainer shuffles and groups by length; the collator must still attach, row by
     row, the teacher's outputs of the example in that row."""
-    teacher, tokenizer, train = tiny_setup()
+    teacher, tokenizer, train = tiny_setup
     encoded = kd.encode(train, tokenizer, 32)
     outputs = kd.teacher_outputs(teacher, encoded, tokenizer)
     trainer = kd.DistillationTrainer(
-        model=kd.bert_to_distilbert(teacher), teacher=teacher, train_dataset=encoded,
+        model=kd.distilbert_from_teacher(teacher), teacher=teacher, train_dataset=encoded,
         args=_quiet_args(), data_collator=kd.TeacherOutputsCollator(tokenizer, *outputs))
     seen = 0
     for batch in trainer.get_train_dataloader():
@@ -132,9 +125,9 @@ def test_every_training_batch_carries_its_own_examples_teacher_outputs():
     assert seen == len(TEXTS)
 
 
-def test_the_soft_targets_reach_the_training_loss():
+def test_the_soft_targets_reach_the_training_loss(tiny_setup):
     """With a soft-target weight the loss depends on the teacher's logits; without, not."""
-    teacher, tokenizer, train = tiny_setup()
+    teacher, tokenizer, train = tiny_setup
     encoded = kd.encode(train, tokenizer, 32)
     _, hidden = kd.teacher_outputs(teacher, encoded, tokenizer)
     confident = torch.tensor([[4.0, -4.0]]).repeat(len(TEXTS), 1)  # the tiny student: ~uniform
@@ -145,7 +138,7 @@ def test_the_soft_targets_reach_the_training_loss():
     losses = {}
     for soft in (0.0, 1.0):
         weights = kd.LossWeights(soft=soft)
-        student = kd.bert_to_distilbert(teacher).train()
+        student = kd.distilbert_from_teacher(teacher).train()
         trainer = kd.DistillationTrainer(model=student, weights=weights,
                                          args=_quiet_args(), data_collator=None)
         for name, batch in batch_of.items():
@@ -189,13 +182,13 @@ def test_transfer_set_is_made_from_the_training_reviews_only():
 
 
 @pytest.mark.parametrize("cached", [False, True])
-def test_distillation_trainer_runs_a_tiny_step(cached):
-    teacher, tokenizer, train = tiny_setup()
+def test_distillation_trainer_runs_a_tiny_step(cached, tiny_setup):
+    teacher, tokenizer, train = tiny_setup
     validation = Dataset.from_dict({"text": ["great.", "awful."], "label": [1, 0]})
     recipe = kd.Recipe(epochs=1, batch_size=4, max_length=16)
     outputs = kd.teacher_outputs(teacher, kd.encode(train, tokenizer, 16), tokenizer)
     assert outputs[0].shape == (len(TEXTS), 2) and outputs[1][0].shape[1] == 32
-    student = kd.bert_to_distilbert(teacher)
+    student = kd.distilbert_from_teacher(teacher)
     before = {k: v.clone() for k, v in student.state_dict().items()}
     student, log = kd.distil(student, tokenizer, train, validation, teacher=teacher,
                              recipe=recipe, cached=outputs if cached else None, warmup_steps=0)
@@ -209,10 +202,10 @@ def test_distillation_trainer_runs_a_tiny_step(cached):
                    for k in changed)
 
 
-def test_a_random_student_keeps_only_the_teachers_embeddings():
-    teacher = tiny_teacher()
-    copied = kd.bert_to_distilbert(teacher)
-    random = kd.bert_to_distilbert(teacher, random_init=True)
+def test_a_random_student_keeps_only_the_teachers_embeddings(tiny_bert_classifier):
+    teacher = tiny_bert_classifier(layers=4, vocab_size=30522)
+    copied = kd.distilbert_from_teacher(teacher)
+    random = kd.distilbert_from_teacher(teacher, random_init=True)
     for name, tensor in random.state_dict().items():
         if tensor.dim() < 2:  # biases and norms start at 0 and 1 either way
             continue
@@ -244,15 +237,13 @@ def test_experiments_are_one_change_apart():
     assert kd.EXPERIMENTS["hard labels only"].weights.soft == 0
 
 
-def test_total_ratio_checker_counts_the_student_it_names(capsys):
+def test_total_ratio_checker_counts_the_student_it_names(capsys, tiny_bert_classifier):
     from course_utils.exercises import distillation as exercises
     from course_utils.exercises.solutions import distillation as solutions
     from course_utils.models import parameter_breakdown
 
-    torch.manual_seed(0)  # a small vocabulary, so that the encoder is most of the model
-    teacher = BertForSequenceClassification(BertConfig(
-        vocab_size=100, hidden_size=32, num_hidden_layers=6, num_attention_heads=4,
-        intermediate_size=64, max_position_embeddings=64, num_labels=2))
+    # a small vocabulary, so that the encoder is most of the model
+    teacher = tiny_bert_classifier(layers=6, vocab_size=100)
     row = parameter_breakdown(teacher)
     exercises.check_total_ratio(solutions.total_ratio(teacher, kept_layers=2), teacher,
                                 layers=[0, 3])

@@ -16,7 +16,7 @@ def _on_meta(name: str) -> torch.nn.Module:
 def test_reference_models_have_the_hub_parameter_counts(name):
     model = _on_meta(name)
     parts = models.parameter_breakdown(model)
-    assert parts["total"] == models.PAPER_PARAMETER_COUNTS[name]
+    assert parts["total"] == models.REFERENCE_PARAMETER_COUNTS[name]
     assert parts["embeddings"] + parts["encoder"] + parts["head"] == parts["total"]
     assert model.config.model_type == models.REFERENCE_CONFIGS[name]["model_type"]
 
@@ -34,7 +34,7 @@ def test_a_real_build_has_the_meta_count():
     """Lessons count parameters on the meta device; one real build shows that the count is
     the real model's."""
     model = models.build_reference_model("bert-base-uncased")
-    assert models.parameter_count(model) == models.PAPER_PARAMETER_COUNTS["bert-base-uncased"]
+    assert models.parameter_count(model) == models.REFERENCE_PARAMETER_COUNTS["bert-base-uncased"]
     assert not model.training
 
 

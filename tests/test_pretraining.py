@@ -1,6 +1,8 @@
 """Lesson 02's helpers: masking rates, static masks, input formats, the MLM model, fill-mask."""
 
 import io
+import subprocess
+import sys
 from contextlib import redirect_stdout
 from types import SimpleNamespace
 
@@ -240,3 +242,13 @@ def test_anchors_are_shown_but_never_asserted():
     check.anchor("a paper figure", "3.68 vs 3.99", "needs GPUs")
     check.assert_all()
     assert check.table()["verdict"].tolist()[-1] == "paper's figure, not reproduced here"
+
+
+def test_importing_the_package_does_not_import_plotting_or_widgets():
+    """matplotlib and ipywidgets are imported inside the functions that draw or build a widget,
+    so ``import course_utils.pretraining`` stays light (a fresh interpreter, to be sure)."""
+    code = ("import sys, course_utils.pretraining; "
+            "assert 'matplotlib' not in sys.modules and 'ipywidgets' not in sys.modules")
+    result = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True,
+                            text=True)
+    assert result.returncode == 0, result.stderr

@@ -23,7 +23,7 @@ def _trainable(module) -> bool:
 def test_freeze_bottom_and_top_say_the_same_thing(tiny_bert_classifier, student):
     model = tiny_bert_classifier(layers=4)
     if student:  # DistilBERT keeps its layers under .transformer, BERT under .encoder
-        model = kd.bert_to_distilbert(model, layers=[0, 1, 2, 3])
+        model = kd.distilbert_from_teacher(model, layers=[0, 1, 2, 3])
     layers = training.encoder_layers(model)
     training.freeze(model, bottom=1)
     assert [_trainable(layer) for layer in layers] == [False, True, True, True]
@@ -43,10 +43,10 @@ def test_library_functions_leave_the_callers_random_generators_alone(tiny_bert_c
     torch.manual_seed(123)
     expected = torch.rand(3)
     torch.manual_seed(123)
-    first = kd.bert_to_distilbert(teacher, random_init=True, seed=5)
+    first = kd.distilbert_from_teacher(teacher, random_init=True, seed=5)
     assert torch.equal(torch.rand(3), expected)  # the caller's stream goes on untouched
-    second = kd.bert_to_distilbert(teacher, random_init=True, seed=5)
-    other = kd.bert_to_distilbert(teacher, random_init=True, seed=6)
+    second = kd.distilbert_from_teacher(teacher, random_init=True, seed=5)
+    other = kd.distilbert_from_teacher(teacher, random_init=True, seed=6)
     name = "distilbert.transformer.layer.0.ffn.lin1.weight"
     assert torch.equal(first.state_dict()[name], second.state_dict()[name])  # seeded
     assert not torch.equal(first.state_dict()[name], other.state_dict()[name])
@@ -83,7 +83,7 @@ def test_cached_teacher_outputs_follow_the_teachers_weights(monkeypatch, tiny_be
     tokenizer = kd.student_tokenizer(load_tokenizer())
     reviews = DatasetDict(train=Dataset.from_dict({"text": ["good.", "bad."], "label": [1, 0]}))
     monkeypatch.setattr("course_utils.data.load_reviews", lambda: reviews)
-    monkeypatch.setattr(kd, "_CACHE", {})
+    monkeypatch.setattr("course_utils.distillation.recipe._CACHE", {})
     recipe = kd.Recipe(masked_copies=0, max_length=8)
     teacher = tiny_bert_classifier(vocab_size=tokenizer.vocab_size, seed=0)
     _, (first, _) = kd.prepared_transfer(teacher, tokenizer, recipe)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from ..distillation import bert_to_distilbert, soft_target_loss, weight_mapping
+from ..distillation import distilbert_from_teacher, soft_target_loss, weight_mapping
 from ..models import parameter_breakdown
 from . import attempt, feedback
 
@@ -44,7 +44,7 @@ def check_total_ratio(answer: float | None, teacher, layers: list[int]) -> None:
     if answer is None:
         print("⏳ Not attempted yet: set `ratio` to a number between 0 and 1.")
         return
-    student = bert_to_distilbert(teacher, layers)
+    student = distilbert_from_teacher(teacher, layers)
     expected = parameter_breakdown(student)["total"] / parameter_breakdown(teacher)["total"]
     kept = len(layers) / teacher.config.num_hidden_layers
     feedback(abs(float(answer) - expected) < 0.01,

@@ -1,0 +1,59 @@
+"""Memory versus compute: full-size BERT and ALBERT built, run and measured."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import pandas as pd
+import torch
+
+
+def comparison_models(seq_len: int = 128) -> dict[str, torch.nn.Module]:
+    """BERT-base, ALBERT-base (Hub config and fused GELU) and a 6-layer BERT-base, random
+    weights, full size, named by their Hub ids as in lesson 01."""
+    from ..models import build_reference_model
+
+    return {
+        "bert-base-uncased": build_reference_model("bert-base-uncased"),
+        "albert-base-v2 (Hub, gelu_new)": build_reference_model("albert-base-v2"),
+        "albert-base-v2 (fused GELU)": build_reference_model("albert-base-v2",
+                                                             hidden_act="gelu_pytorch_tanh"),
+        "bert-base-uncased, 6 layers": build_reference_model("bert-base-uncased",
+                                                             num_hidden_layers=6),
+    }
+
+
+TINY = {"vocab_size": 1000, "hidden_size": 64, "num_hidden_layers": 1,
+        "num_attention_heads": 1, "intermediate_size": 64, "embedding_size": 32}
+"""A tiny version of a model: the same code and libraries, almost no weights (the warm-up
+of :func:`peak_memory`; BERT ignores ``embedding_size``)."""
+
+
+def build_and_run(name: str, seq_len: int = 128, **overrides) -> None:
+    """Build the model ``name`` (random weights) and run one batch-1 forward pass."""
+    from ..bench import dummy_inputs
+    from ..models import build_reference_model
+
+    model = build_reference_model(name, **overrides)
+    with torch.inference_mode():
+        model(**dummy_inputs(model, 1, seq_len))
+
+
+def peak_memory(names=("bert-base-uncased", "albert-base-v2"), seq_len: int = 128):
+    """For each full-size model, in MB: its parameter bytes, and the peak memory that building
+    it and running one forward pass adds, in a fresh process per model that first did the
+    same with a tiny version (so imports and first-use costs are not counted)."""
+    from ..bench import MB, parameter_bytes, peak_memory_in_fresh_processes
+    from ..models import build_reference_model
+
+    peaks = peak_memory_in_fresh_processes(
+        {name: partial(build_and_run, name, seq_len) for name in names},
+        warm_ups={name: partial(build_and_run, name, seq_len, **TINY) for name in names})
+    def weight_bytes(name):  # built on the meta device: shapes only, no memory here
+        with torch.device("meta"):
+            return parameter_bytes(build_reference_model(name))
+
+    return pd.DataFrame({
+        "parameter MB": {name: weight_bytes(name) / MB for name in names},
+        "peak MB (fresh process)": {name: peak / MB for name, peak in peaks.items()}})
+

@@ -1,0 +1,109 @@
+"""RoBERTa's pretraining changes (Liu et al. 2019) in miniature: masked language modelling,
+static versus dynamic masking, the input formats without next-sentence prediction, and a
+learning-rate / batch-size sweep, all on the course's reviews with the packaged encoder.
+
+The masking is transformers' own ``DataCollatorForLanguageModeling`` (15% of the tokens
+chosen; of those 80% become [MASK], 10% a random token, 10% stay). Training uses the
+``Trainer``, so the same code runs on a CPU or a GPU.
+
+The package has one module per part of the lesson, and re-exports all their names here, so
+``from course_utils import pretraining as pt; pt.pretrain(...)`` and
+``from course_utils.pretraining import FixedMasks`` work whichever module a name lives in:
+``masking`` (the collator, masked batches, static masks), ``formats`` (FULL-SENTENCES,
+DOC-SENTENCES, SEGMENT-PAIR+NSP), ``model`` (the MLM model), ``training`` (continued
+pretraining, static versus dynamic, the sweep), ``figures``, ``fill_mask`` (fill in the
+blank), ``paper`` (the paper's tables) and ``downstream`` (sentiment on top of an encoder).
+"""
+
+from .downstream import downstream_predictions, sentiment_model
+from .figures import plot_loss_curves, plot_mask_grid
+from .fill_mask import _mask_logits as _mask_logits
+from .fill_mask import (
+    check_masked_text,
+    fill_mask_explorer,
+    fill_mask_table,
+    online_fill_mask,
+    top_predictions,
+    word_rank,
+)
+from .formats import _joined as _joined
+from .formats import _sentence_ids as _sentence_ids
+from .formats import _wrap as _wrap
+from .formats import format_table, pack_sentences, segment_pairs, topic_only_nsp
+from .masking import (
+    HELDOUT_MASK_SEED,
+    MASK_PROBABILITY,
+    REPLACEMENT,
+    mask_batch,
+    masking_rates,
+    mlm_collator,
+    show_masking,
+    static_masks,
+)
+from .model import MaskedPositionsLM, load_mlm_model
+from .paper import PAPER_BATCHES, PAPER_DATA, PAPER_FORMATS, PAPER_MASKING
+from .training import (
+    BLOCK_TOKENS,
+    HEAD_WARM_UP,
+    HELDOUT_REVIEWS,
+    MLM_REVIEWS,
+    STATIC_COPIES,
+    FixedMasks,
+    MLMSettings,
+    curve_summary,
+    loss_curves,
+    mask_grid,
+    masking_experiment,
+    mlm_corpus,
+    pretrain,
+    sweep,
+)
+from .training import _PremaskedOr as _PremaskedOr
+
+# The private helpers above are imported with ``as`` so that they stay reachable as
+# ``pretraining._wrap`` etc., as they were when this package was a single module.
+
+__all__ = [
+    "BLOCK_TOKENS",
+    "HEAD_WARM_UP",
+    "HELDOUT_MASK_SEED",
+    "HELDOUT_REVIEWS",
+    "MASK_PROBABILITY",
+    "MLM_REVIEWS",
+    "PAPER_BATCHES",
+    "PAPER_DATA",
+    "PAPER_FORMATS",
+    "PAPER_MASKING",
+    "REPLACEMENT",
+    "STATIC_COPIES",
+    "FixedMasks",
+    "MLMSettings",
+    "MaskedPositionsLM",
+    "check_masked_text",
+    "curve_summary",
+    "downstream_predictions",
+    "fill_mask_explorer",
+    "fill_mask_table",
+    "format_table",
+    "load_mlm_model",
+    "loss_curves",
+    "mask_batch",
+    "mask_grid",
+    "masking_experiment",
+    "masking_rates",
+    "mlm_collator",
+    "mlm_corpus",
+    "online_fill_mask",
+    "pack_sentences",
+    "plot_loss_curves",
+    "plot_mask_grid",
+    "pretrain",
+    "segment_pairs",
+    "sentiment_model",
+    "show_masking",
+    "static_masks",
+    "sweep",
+    "top_predictions",
+    "topic_only_nsp",
+    "word_rank",
+]
