@@ -57,8 +57,10 @@ def fingerprint(model: torch.nn.Module, tokenizer) -> str:
 
 
 def model_device(model: torch.nn.Module) -> torch.device:
-    """The device the model's weights are on."""
-    return next(model.parameters()).device
+    """The device the model's weights are on (the CPU for a model without torch weights, such
+    as an ONNX Runtime session behind a module's face)."""
+    weight = next(model.parameters(), None)
+    return torch.device("cpu") if weight is None else weight.device
 
 
 @torch.inference_mode()

@@ -76,16 +76,31 @@ def device() -> torch.device:
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
+def _mixed_precision_allowed() -> bool:
+    return os.environ.get("COURSE_MIXED_PRECISION", "1").strip().lower() not in ("0", "false",
+                                                                                 "no")
+
+
+def native_bf16() -> bool:
+    """Does this machine compute in bf16 natively (a CUDA GPU that has it, a CPU with AVX-512
+    BF16 instructions)? Without them bf16 is emulated, dozens of times slower than fp32.
+    ``COURSE_MIXED_PRECISION=0`` answers no (to run as a laptop without bf16 would)."""
+    if not _mixed_precision_allowed():
+        return False
+    if torch.cuda.is_available():
+        return torch.cuda.is_bf16_supported()
+    return bool(getattr(torch.cpu, "_is_avx512_bf16_supported", lambda: False)())
+
+
 def mixed_precision() -> dict:
     """``TrainingArguments`` for mixed-precision training where the hardware does it natively:
     bf16 on a CUDA GPU that has it, else fp16; bf16 on a CPU with AVX-512 BF16 instructions
     (1.5x faster distillation measured on the course's 2-core CI machine); else nothing.
     ``COURSE_MIXED_PRECISION=0`` switches it off (to run as a laptop without bf16 would)."""
-    if os.environ.get("COURSE_MIXED_PRECISION", "1").strip().lower() in ("0", "false", "no"):
+    if not _mixed_precision_allowed():
         return {}
     if torch.cuda.is_available():
-        return {"bf16": True} if torch.cuda.is_bf16_supported() else {"fp16": True}
-    native_bf16 = getattr(torch.cpu, "_is_avx512_bf16_supported", lambda: False)
+        return {"bf16": True} if native_bf16() else {"fp16": True}
     return {"bf16": True, "use_cpu": True} if native_bf16() else {}
 
 

@@ -61,7 +61,7 @@ def test_the_reference_review_is_written_for_the_exercise_not_taken_from_the_cor
     assert all(text not in split["text"] for split in load_reviews().values())
 
 
-# ---- every checker of lessons 00, 01, 03 and 04: a right answer passes, a wrong one does not
+# ---- every checker of lessons 00, 01, 03, 04 and 06: a right answer passes, a wrong one not
 # (lesson 02's checkers are covered in test_pretraining.py, lesson 05's in test_tokenization.py)
 
 _TEXTS = ["A lovely kettle.", "It broke in a week.", "Fine."]
@@ -197,6 +197,37 @@ def _fastest(right, _):
     exercises.check_fastest(answers.fastest(zoo) if right else "albert", latency_ms)
 
 
+def _budget_batches(right, _):
+    from course_utils.exercises import application as exercises
+    from course_utils.exercises.solutions import application as answers
+
+    def in_corpus_order(lengths, budget):  # unsorted: a long review pads its neighbours
+        batches, current = [], []
+        for i, n in enumerate(lengths):
+            if current and (len(current) + 1) * max(n, *(lengths[j] for j in current)) > budget:
+                batches.append(current)
+                current = []
+            current.append(i)
+        return batches + ([current] if current else [])
+
+    exercises.check_budget_batches(answers.budget_batches if right else in_corpus_order)
+
+
+def _fourth_team(right, _):
+    import pandas as pd
+
+    from course_utils.exercises import application as exercises
+    from course_utils.exercises.solutions import application as answers
+
+    table = pd.DataFrame({"weights MB": [86.7, 17.0, 22.7, 50.9],
+                          "challenge accuracy": ["59.3% (n=135)", "57.8% (n=135)",
+                                                 "58.5% (n=135)", "62.2% (n=135)"]},
+                         index=["teacher-fp32", "student-onnx-int8", "albert-fp32",
+                                "student-int8"])
+    # wrong: the best challenge accuracy, forgetting the 40 MB limit
+    exercises.check_fourth_team(answers.fourth_team(table) if right else "student-int8", table)
+
+
 CHECKERS = {
     "00 positive_probability": _positive_probability,
     "00 hardest_category": _hardest_category,
@@ -209,6 +240,8 @@ CHECKERS = {
     "03 total_ratio": _total_ratio,
     "04 break_even": _break_even,
     "04 attention_only": _attention_only,
+    "06 budget_batches": _budget_batches,
+    "06 fourth_team": _fourth_team,
 }
 """Each runs its checker on the reference solution's answer (``right=True``) or on a
 plausible mistake (``right=False``)."""

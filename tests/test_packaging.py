@@ -20,7 +20,8 @@ def _name(requirement: str) -> str:
 def _pyproject_requirements() -> set[str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     extras = project["optional-dependencies"]
-    return {r.replace(" ", "") for r in project["dependencies"] + extras["offline"] + extras["dev"]}
+    wanted = project["dependencies"] + extras["offline"] + extras["deploy"] + extras["dev"]
+    return {r.replace(" ", "") for r in wanted}
 
 
 def _environment_requirements() -> set[str]:

@@ -17,6 +17,8 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 BADGE_TAG = "colab-badge"
 SETUP_TAG = "colab-setup"
+EXTRAS = {"06_application.ipynb": "offline,deploy"}
+"""The course's extras a lesson needs in Colab beyond ``offline`` (lesson 06 runs ONNX)."""
 
 
 def repo_slug(pyproject: Path = ROOT / "pyproject.toml") -> str:
@@ -32,7 +34,7 @@ def badge_source(notebook: Path, slug: str) -> str:
     return f"[![Open In Colab]({image})]({target})"
 
 
-def setup_source(slug: str) -> str:
+def setup_source(slug: str, extras: str = "offline") -> str:
     """Code of the setup cell: installs ``course_utils`` from the repository, in Colab only."""
     return "\n".join([
         "# Colab only: install the course's helper package (does nothing elsewhere).",
@@ -40,7 +42,7 @@ def setup_source(slug: str) -> str:
         "import sys",
         "",
         'if "google.colab" in sys.modules:',
-        '    spec = "bert-descendants-course[offline] @ git+https://github.com/' + slug + '"',
+        f'    spec = "bert-descendants-course[{extras}] @ git+https://github.com/{slug}"',
         '    subprocess.run([sys.executable, "-m", "pip", "install", "-q", spec], check=True)',
     ])
 
@@ -49,7 +51,7 @@ def expected_cells(notebook: Path, slug: str) -> list:
     """The two cells every notebook starts with."""
     badge = nbformat.v4.new_markdown_cell(badge_source(notebook, slug))
     badge.metadata = {"tags": [BADGE_TAG], "slideshow": {"slide_type": "skip"}}
-    setup = nbformat.v4.new_code_cell(setup_source(slug))
+    setup = nbformat.v4.new_code_cell(setup_source(slug, EXTRAS.get(notebook.name, "offline")))
     setup.metadata = {"tags": [SETUP_TAG], "slideshow": {"slide_type": "skip"}}
     return [badge, setup]
 

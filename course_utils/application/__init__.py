@@ -1,0 +1,25 @@
+"""Lesson 06: choosing and shipping a model for customer-review sentiment, by measurement.
+
+- :mod:`.baseline`: the seed course's one-review-at-a-time code, and ``transformers.pipeline``.
+- :mod:`.machine`: the machine's practical peak (a large matrix product) and the FLOPs of
+  real reviews.
+- :mod:`.measure`: every variant (:mod:`course_utils.deploy`) measured in one run.
+- :mod:`.choose`: each team's rule and pick, and the Pareto front.
+"""
+
+from .baseline import analyze_sentiment, pipeline_labels, seed_loop
+from .choose import TEAMS, Team, decisions, pareto_front, plot_pareto, within_reference
+from .machine import matmul_rate, review_flops
+from .measure import (
+    fp32_of,
+    fresh_process_profile,
+    fresh_profiles,
+    latency_percentiles,
+    measure_variants,
+    padding_and_speed,
+)
+
+__all__ = ["TEAMS", "Team", "analyze_sentiment", "decisions", "fp32_of",
+           "fresh_process_profile", "fresh_profiles", "latency_percentiles", "matmul_rate",
+           "measure_variants", "padding_and_speed", "pareto_front", "pipeline_labels",
+           "plot_pareto", "review_flops", "seed_loop", "within_reference"]

@@ -1,0 +1,149 @@
+"""The course's checkpoints exported to ONNX and run with ONNX Runtime, in fp32 and int8.
+
+An exported model is cached next to the course's checkpoints, under a name that holds the
+digest of the weights it was exported from (a re-trained checkpoint gets a new export).
+:class:`OnnxClassifier` makes an ONNX Runtime session look like a ``transformers`` classifier,
+so the course's one inference path (:func:`inference.run_in_batches`, through the
+``SentimentAnalyzer``) runs it unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import torch
+from transformers.modeling_outputs import SequenceClassifierOutput
+
+from ..runtime import default_threads
+
+EXPORT_VERSION = 2
+"""Bumped when the export or the quantisation changes, so cached files are made again."""
+
+MISSING = ("ONNX Runtime is missing: pip install onnxruntime onnx onnxscript "
+           "(or the course's [deploy] extra, which `make course` installs)")
+
+
+def _require_onnx():
+    try:
+        import onnx  # noqa: F401
+        import onnxruntime
+        import onnxscript  # noqa: F401
+    except ImportError as error:
+        raise ImportError(MISSING) from error
+    return onnxruntime
+
+
+INPUTS = ("input_ids", "attention_mask")
+"""What the exported graph takes (one segment per review: BERT's token types are all 0,
+which the model fills in itself)."""
+
+
+class _Logits(torch.nn.Module):
+    """What is exported: token ids and attention mask in, logits out."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, input_ids, attention_mask):
+        return self.model(input_ids=input_ids, attention_mask=attention_mask).logits
+
+
+def export(model, tokenizer, path: Path) -> Path:
+    """Export ``model`` (a sequence classifier) to ``path`` with batch and length dynamic.
+
+    ``torch.onnx.export`` restores the training mode of the module it was given: the
+    wrapper is put in eval mode first, and the model again afterwards (a fresh wrapper is in
+    training mode, which would switch the model's dropout back on)."""
+    _require_onnx()
+    example = tokenizer(["an example review", "a second, longer example review"],
+                        padding=True, return_tensors="pt")
+    args = tuple(example[n].cpu() for n in INPUTS)
+    batch, tokens = torch.export.Dim("batch"), torch.export.Dim("tokens", max=512)
+    shapes = {n: {0: batch, 1: tokens} for n in INPUTS}
+    wrapper = _Logits(model.cpu()).eval()
+    torch.onnx.export(wrapper, args, str(path), input_names=list(INPUTS),
+                      output_names=["logits"],
+                      dynamo=True, dynamic_shapes=shapes, external_data=False, verbose=False)
+    model.eval()
+    return path
+
+
+def quantize(fp32: Path, int8: Path) -> Path:
+    """ONNX Runtime's dynamic int8 quantisation of every matrix product's weights, one scale
+    per output channel (the activations are quantised on the fly, per batch)."""
+    _require_onnx()
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    # The shapes the exporter recorded for intermediate values trip the quantiser's own shape
+    # inference ("inferred shape and existing shape differ"): drop them, it infers them anew.
+    graph = onnx.load(str(fp32))
+    del graph.graph.value_info[:]
+    plain = int8.with_name(int8.stem + ".shapeless.onnx")
+    onnx.save(graph, str(plain))
+    try:
+        quantize_dynamic(str(plain), str(int8), weight_type=QuantType.QInt8, per_channel=True)
+    finally:
+        plain.unlink(missing_ok=True)
+    return int8
+
+
+def exported(checkpoint: str, int8: bool = False) -> Path:
+    """The ONNX file of the zoo checkpoint ``checkpoint`` (fp32, or dynamically quantised to
+    int8), exported on first use and cached; a lock makes a second process wait."""
+    from filelock import FileLock
+
+    from .. import zoo
+
+    folder = zoo.checkpoint_path(checkpoint)
+    digest = json.loads((folder / zoo.MANIFEST).read_text())["files"]["model.safetensors"]
+    target = zoo.cache_dir() / "onnx" / f"{folder.name}-{digest[:12]}-v{EXPORT_VERSION}"
+    path = target / ("model.int8.onnx" if int8 else "model.onnx")
+    if path.exists():
+        return path
+    target.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(target) + ".lock"):
+        if not (target / "model.onnx").exists():
+            model, tokenizer = zoo.load(checkpoint)
+            _atomic(target / "model.onnx", lambda tmp: export(model, tokenizer, tmp))
+        if int8 and not path.exists():
+            _atomic(path, lambda tmp: quantize(target / "model.onnx", tmp))
+    return path
+
+
+def _atomic(path: Path, write) -> None:
+    """``write(temporary path)``, then move it to ``path``: never a half-written file."""
+    staging = Path(tempfile.mkdtemp(dir=path.parent, prefix=".staging-"))
+    try:
+        write(staging / path.name)
+        os.replace(staging / path.name, path)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+class OnnxClassifier(torch.nn.Module):
+    """An ONNX Runtime session with the face of a ``transformers`` classifier: ``config``,
+    ``eval()``, and ``forward(**batch)`` returning ``.logits``. It holds no torch weights (its
+    device is the CPU)."""
+
+    def __init__(self, path: Path, config, threads: int | None = None):
+        super().__init__()
+        ort = _require_onnx()
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or default_threads()
+        options.inter_op_num_threads = 1
+        self.session = ort.InferenceSession(str(path), options,
+                                            providers=["CPUExecutionProvider"])
+        self.config = config
+        self.path = Path(path)
+
+    def forward(self, input_ids, attention_mask, **_):
+        feeds = {"input_ids": input_ids.cpu().numpy(),
+                 "attention_mask": attention_mask.cpu().numpy()}
+        (logits,) = self.session.run(["logits"], feeds)
+        return SequenceClassifierOutput(logits=torch.from_numpy(logits))

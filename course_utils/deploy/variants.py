@@ -1,0 +1,164 @@
+"""The variants a team could ship: one of the course's models, in one number format and one
+runtime, behind the analyzer's interface (``predict`` and ``predict_polarity``).
+
+- ``<model>-fp32``: the checkpoint as trained; ``-bf16``: its weights and arithmetic in
+  bfloat16 (fast only where the hardware does bf16 natively, :func:`runtime.native_bf16`);
+  ``-int8``: torch's dynamic quantisation of every linear layer (int8 weights, activations
+  quantised per batch); ``-onnx-fp32`` and ``-onnx-int8``: exported to ONNX and run with ONNX
+  Runtime (:mod:`.onnx`), for the teacher and the distilled student.
+- ``vader``: the lexicon baseline, no model.
+- ``sst2-<name>`` (online only): a real checkpoint fine-tuned on SST-2, in fp32.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import io
+from dataclasses import dataclass
+
+import torch
+
+from ..evaluation import REVIEW_MAX_TOKENS
+from ..models import SST2_CHECKPOINTS
+from ..sentiment import Prediction, SentimentAnalyzer, validated_texts
+
+MODELS = {"teacher": "teacher", "student": "distilled-student", "albert": "albert-student"}
+"""The course's checkpoints by their short names (values: names in :mod:`course_utils.zoo`)."""
+
+TORCH_FORMATS = ("fp32", "bf16", "int8")
+ONNX_FORMATS = ("onnx-fp32", "onnx-int8")
+ONNX_MODELS = ("teacher", "student")
+
+VARIANTS = tuple(f"{model}-{fmt}" for model in MODELS
+                 for fmt in TORCH_FORMATS + (ONNX_FORMATS if model in ONNX_MODELS else ())
+                 ) + ("vader",)
+"""Every variant that runs offline, by name."""
+
+ONLINE_VARIANTS = tuple(f"sst2-{key}" for key in SST2_CHECKPOINTS)
+"""The real SST-2 checkpoints (they need the Hugging Face Hub)."""
+
+TOKEN_BUDGET = 1024
+"""Padded positions per batch (texts sorted by length; lesson 06 measures the choice)."""
+
+
+def _unknown(name) -> ValueError:
+    return ValueError(f"unknown variant {name!r}; choose one of: "
+                      f"{', '.join(VARIANTS + ONLINE_VARIANTS)}")
+
+
+def parse(name: str) -> tuple[str, str]:
+    """``"student-onnx-int8"`` -> ``("student", "onnx-int8")``; a one-line error that lists
+    every name otherwise."""
+    if not isinstance(name, str):
+        raise TypeError(f"a variant name is a string such as 'teacher-fp32', not "
+                        f"{type(name).__name__}")
+    if name not in VARIANTS + ONLINE_VARIANTS:
+        raise _unknown(name)
+    model, _, fmt = name.partition("-")
+    return model, fmt
+
+
+def quantized_int8(model: torch.nn.Module) -> torch.nn.Module:
+    """A copy of ``model`` with every ``nn.Linear`` dynamically quantised to int8 (torch's
+    ``quantize_dynamic``: int8 weights with one scale per output channel, activations
+    quantised on the fly). One scale per channel rather than per matrix: on the course's
+    models it halves the reviews whose answer changes (measured in lesson 06)."""
+    import warnings
+
+    with warnings.catch_warnings():  # torch.ao.quantization announces its successor
+        warnings.simplefilter("ignore", UserWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
+
+        return quantize_dynamic(copy.deepcopy(model).cpu(),
+                                {torch.nn.Linear: per_channel_dynamic_qconfig},
+                                dtype=torch.qint8).eval()
+
+
+def in_format(model: torch.nn.Module, fmt: str) -> torch.nn.Module:
+    """``model`` as it runs in ``fmt`` (one of :data:`TORCH_FORMATS`); fp32 is the model
+    itself, the others are copies."""
+    if fmt == "fp32":
+        return model
+    if fmt == "bf16":
+        return copy.deepcopy(model).to(torch.bfloat16).eval()
+    if fmt == "int8":
+        return quantized_int8(model)
+    raise ValueError(f"unknown format {fmt!r}; choose one of: {', '.join(TORCH_FORMATS)}")
+
+
+def weight_bytes(model: torch.nn.Module) -> int:
+    """Bytes of everything the model stores to compute (parameters, buffers and packed int8
+    weights): what it needs in memory before its first input. An ONNX model: its file."""
+    if hasattr(model, "session"):
+        return model.path.stat().st_size
+    return len(_serialised(model))
+
+
+def disk_bytes(model: torch.nn.Module) -> int:
+    """Bytes on disk: the ONNX file, or the state dict as ``torch.save`` writes it."""
+    return weight_bytes(model)
+
+
+def _serialised(model: torch.nn.Module) -> bytes:
+    buffer = io.BytesIO()
+    torch.save(model.state_dict(), buffer)
+    return buffer.getvalue()
+
+
+@dataclass
+class LexiconAnalyzer:
+    """VADER behind the analyzer's interface. ``score`` is how sure the lexicon is of its
+    label, (1 + |compound|) / 2, from 0.5 to 1; ``n_tokens`` counts words."""
+
+    threshold: float = 0.0
+
+    def predict(self, texts) -> list[Prediction]:
+        from ..baselines import vader_compound
+
+        texts = validated_texts(texts)
+        return [Prediction("POSITIVE" if c >= self.threshold else "NEGATIVE",
+                           round((1 + abs(c)) / 2, 4), len(t.split()), False)
+                for c, t in zip(vader_compound(texts), texts)]
+
+    def predict_polarity(self, texts) -> list[int]:
+        return [int(p.label == "POSITIVE") for p in self.predict(texts)]
+
+
+def build_analyzer(name: str, token_budget: int = TOKEN_BUDGET):
+    """A fresh analyzer for the variant ``name`` (see :func:`load_analyzer`)."""
+    model_name, fmt = parse(name)
+    if name == "vader":
+        return LexiconAnalyzer()
+    from .. import zoo
+
+    if model_name == "sst2":
+        from ..runtime import current_mode
+        from ..sentiment import load_sentiment_model
+
+        if current_mode() != "online":
+            raise RuntimeError(f"{name} needs the Hugging Face Hub: set COURSE_MODE=online "
+                               "on a connected machine, or pick an offline variant")
+        model, tokenizer = load_sentiment_model(fmt)
+    else:
+        model, tokenizer = zoo.load(MODELS[model_name])
+        if fmt in ONNX_FORMATS:
+            from .onnx import OnnxClassifier, exported
+
+            path = exported(MODELS[model_name], int8=fmt == "onnx-int8")
+            model = OnnxClassifier(path, model.config)
+        else:
+            model = in_format(model, fmt)
+    return SentimentAnalyzer(model, tokenizer, max_length=REVIEW_MAX_TOKENS,
+                             token_budget=token_budget)
+
+
+@functools.cache
+def load_analyzer(name: str):
+    """The analyzer of the variant ``name`` (one of :data:`VARIANTS`, or online
+    :data:`ONLINE_VARIANTS`), built on first use, then the same object for the process: it
+    reads whole reviews (:data:`evaluation.REVIEW_MAX_TOKENS`) in length-sorted batches of at
+    most :data:`TOKEN_BUDGET` padded positions. It has ``predict(texts)`` and
+    ``predict_polarity(texts)``; an unknown name raises a one-line error listing the names."""
+    return build_analyzer(name)

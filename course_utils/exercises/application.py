@@ -1,0 +1,70 @@
+"""Checks for the exercises of lesson 06 (choosing and shipping a model)."""
+
+from __future__ import annotations
+
+import random
+
+from ..inference import length_batches
+from . import attempt, feedback
+
+
+def _cases() -> list[tuple[list[int], int]]:
+    rng = random.Random(6)
+    cases = [([5, 3, 9, 3, 12, 7], 20), ([40, 10, 600, 25], 512), ([8] * 9, 32), ([], 64)]
+    cases += [([rng.randint(3, 300) for _ in range(60)], budget) for budget in (256, 1024)]
+    return cases
+
+
+def _problem(batches, lengths: list[int], budget: int) -> str | None:
+    """What is wrong with ``batches`` as token-budget batches of ``lengths``, or ``None``."""
+    flat = sorted(i for batch in batches for i in batch)
+    if flat != list(range(len(lengths))):
+        return "every review must be in exactly one batch"
+    for batch in batches:
+        if len(batch) > 1 and len(batch) * max(lengths[i] for i in batch) > budget:
+            return (f"batch {batch} pads to {len(batch)} x {max(lengths[i] for i in batch)} "
+                    f"positions, over the budget of {budget}")
+    if len(batches) > len(length_batches(lengths, token_budget=budget)):
+        return "sort by length first: sorted, the same budget needs fewer batches"
+    return None
+
+
+def check_budget_batches(solution) -> None:
+    """Exercise 1: ``budget_batches(lengths, budget)``, lists of indices, sorted by length,
+    each batch at most ``budget`` positions once padded (a longer review alone)."""
+    for lengths, budget in _cases():
+        answer = attempt(solution, list(lengths), budget)
+        if answer is None:
+            return
+        problem = _problem([list(b) for b in answer], lengths, budget)
+        if problem:
+            feedback(False, "", f"lengths {lengths[:8]}{'...' if len(lengths) > 8 else ''}, "
+                     f"budget {budget}: {problem}.")
+            return
+    feedback(True, "your batches keep every review once, stay within the budget and are as "
+             "few as sorting allows.", "")
+
+
+def fourth_team_pick(table, max_weights_mb: float = 40.0) -> list[str]:
+    """The variants with the best challenge accuracy among those whose weights take at most
+    ``max_weights_mb`` (several when they tie)."""
+    small = table[table["weights MB"] <= max_weights_mb]
+    accuracy = small["challenge accuracy"].map(lambda s: float(s.split("%")[0]))
+    return sorted(accuracy[accuracy == accuracy.max()].index)
+
+
+def check_fourth_team(answer: str | None, table) -> None:
+    """Exercise 2: a fourth team ships to a device with 40 MB for the weights and cares most
+    about hard reviews (the challenge set): which variant?"""
+    if answer is None:
+        print("⏳ Not attempted yet: set `pick` to a variant name from the table.")
+        return
+    best = fourth_team_pick(table)
+    if answer not in table.index:
+        feedback(False, "", f"{answer!r} is not a row of the table.")
+        return
+    weights = table.loc[answer, "weights MB"]
+    feedback(answer in best, f"{answer}: the best challenge accuracy within 40 MB.",
+             f"{answer} has {weights:.1f} MB of weights and "
+             f"{table.loc[answer, 'challenge accuracy'].split(' ')[0]} on the challenge "
+             "reviews: filter on `weights MB` first, then take the best challenge accuracy.")

@@ -1,0 +1,95 @@
+"""Lesson 06's machinery: the seed's loop, token-budget batching, the teams' rules."""
+
+import pandas as pd
+import pytest
+
+from course_utils import application as app
+from course_utils.architecture import flops_per_token
+from course_utils.metrics import accuracy
+from course_utils.models import load_tokenizer
+from course_utils.sentiment import SentimentAnalyzer
+
+TEXTS = ["Great kettle, boils fast.", "Broke after a week.", "Fine.",
+         "The staff were kind and the room was spotless. " * 3]
+
+
+@pytest.fixture
+def classifier(tiny_bert_classifier):
+    tokenizer = load_tokenizer()
+    return tiny_bert_classifier(vocab_size=tokenizer.vocab_size, seed=4), tokenizer
+
+
+def test_the_seed_loop_crashes_on_a_long_review_until_it_truncates(classifier):
+    model, tokenizer = classifier
+    tokenizer.model_max_length = 64  # the tiny model's positions (the real ones: 512)
+    long = "a very long review " * 40
+    with pytest.raises((RuntimeError, IndexError)):
+        app.analyze_sentiment(long, model, tokenizer)
+    label, probability = app.analyze_sentiment(long, model, tokenizer, truncation=True)
+    assert label in {"NEGATIVE", "POSITIVE"} and 0.5 <= probability <= 1
+
+
+def test_the_analyzer_and_the_pipeline_give_the_seed_loops_answers(classifier):
+    model, tokenizer = classifier
+    seed = app.seed_loop(TEXTS, model, tokenizer)
+    for budget in (16, 1024):
+        analyzer = SentimentAnalyzer(model, tokenizer, token_budget=budget)
+        assert [p.label for p in analyzer.predict(TEXTS)] == seed
+    assert app.pipeline_labels(model, tokenizer, TEXTS, batch_size=3) == seed
+
+
+def test_padding_share_of_each_batching_is_exact(classifier):
+    model, tokenizer = classifier
+    texts = ["good", "bad bad bad bad bad bad bad", "fine fine", "ok"]
+    table = app.padding_and_speed(lambda **kw: SentimentAnalyzer(model, tokenizer, **kw),
+                                  texts, {"all": {"batch_size": 4}, "one": {"batch_size": 1}})
+    lengths = SentimentAnalyzer(model, tokenizer).token_counts(texts)
+    assert table.loc["one", "padding share"] == 0 and table.loc["one", "batches"] == 4
+    expected = 1 - sum(lengths) / (4 * max(lengths))
+    assert table.loc["all", "padding share"] == pytest.approx(expected)
+    assert (table["reviews/s"] > 0).all()
+
+
+def test_review_flops_count_each_review_at_its_own_length(classifier):
+    config = classifier[0].config
+    assert app.review_flops(config, [5, 9]) == (5 * flops_per_token(config, 5)
+                                                 + 9 * flops_per_token(config, 9))
+
+
+def _table():
+    """Four variants: the reference, a faster one inside its interval, a smaller one inside
+    it, and a fast one far outside it."""
+    truth = [1] * 90 + [0] * 90
+
+    def scored(right):
+        return accuracy(truth, [1] * right + [0] * (90 - right) + [0] * 90)
+
+    rows = {"teacher-fp32": (scored(70), 100.0, 80.0, 600),
+            "student-int8": (scored(68), 300.0, 50.0, 550),
+            "student-onnx-int8": (scored(67), 250.0, 17.0, 560),
+            "vader": (scored(30), 5000.0, 0.4, 270)}
+    return pd.DataFrame({name: {"_test": a, "test accuracy": str(a), "reviews/s": speed,
+                                "latency p50 ms": 1000 / speed, "weights MB": weights,
+                                "peak MB (fresh process)": peak}
+                         for name, (a, speed, weights, peak) in rows.items()}).T
+
+
+def test_each_team_picks_by_its_rule_within_the_teachers_interval():
+    table = _table()
+    assert set(app.within_reference(table).index) == {"teacher-fp32", "student-int8",
+                                                      "student-onnx-int8"}
+    picks = app.decisions(table)["pick"]
+    assert picks["accuracy first"] == "teacher-fp32"  # the fp32 rows only
+    assert picks["one budget CPU server"] == "student-int8"  # vader is faster, but outside
+    assert picks["on the device"] == "student-onnx-int8"
+
+
+def test_the_pareto_front_drops_what_another_beats_on_both():
+    front = set(app.pareto_front(_table()))
+    assert front == {"teacher-fp32", "student-int8", "vader"}  # onnx-int8: slower, less right
+
+
+@pytest.mark.slow
+def test_a_fresh_process_reports_its_load_time_and_peak_memory():
+    profile = app.fresh_profiles(["vader"], TEXTS)["vader"]
+    assert 0 <= profile["load s"] < 30 and 50 < profile["peak MB (fresh process)"] < 3000
