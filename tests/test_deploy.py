@@ -25,6 +25,18 @@ def test_variant_names_are_checked_with_a_list_of_the_names():
     assert deploy.parse("student-onnx-int8") == ("student", "onnx-int8")
 
 
+def test_available_variants_skip_emulated_bf16_and_a_missing_onnx(monkeypatch):
+    monkeypatch.setenv("COURSE_MIXED_PRECISION", "0")  # as a laptop without native bf16
+    names = deploy.available_variants()
+    assert "teacher-int8" in names and not any(n.endswith("bf16") for n in names)
+
+    def missing():
+        raise ImportError("ONNX Runtime is missing")
+
+    monkeypatch.setattr("course_utils.deploy.onnx._require_onnx", missing)
+    assert not any("-onnx-" in n for n in deploy.available_variants())
+
+
 def test_online_variants_say_they_need_the_hub(monkeypatch):
     monkeypatch.setenv("COURSE_MODE", "offline")
     with pytest.raises(RuntimeError, match="needs the Hugging Face Hub"):
@@ -61,6 +73,11 @@ def test_int8_and_bf16_copies_agree_with_fp32_and_leave_it_alone(classifier):
     int8 = deploy.in_format(model, "int8")
     assert any("quantized" in type(m).__module__ for m in int8.modules())
     assert deploy.weight_bytes(int8) < deploy.weight_bytes(model)
+    fp32_bytes = sum(p.numel() * 4 for p in model.parameters())
+    assert fp32_bytes <= deploy.weight_bytes(model) < fp32_bytes * 1.05  # + a few buffers
+    assert deploy.disk_bytes(int8) < deploy.disk_bytes(model)
+    half = deploy.in_format(model, "bf16", inplace=True)
+    assert half is model and model.classifier.weight.dtype == torch.bfloat16
     with pytest.raises(ValueError, match="unknown format"):
         deploy.in_format(model, "int4")
 

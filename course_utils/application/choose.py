@@ -77,16 +77,16 @@ def pareto_front(table: pd.DataFrame, latency: str = "latency p50 ms") -> list[s
 
 
 def plot_pareto(table: pd.DataFrame, latency: str = "latency p50 ms"):
-    """Test accuracy against the latency of one review; marker area = peak memory of a fresh
-    process; the Pareto front joined by a line."""
+    """Test accuracy against the latency of one review; marker area = the variant's weights;
+    the Pareto front joined by a line."""
     import matplotlib.pyplot as plt
 
     from ..plots import finish_figure
 
     fig, ax = plt.subplots(figsize=(8, 4.8))
     accuracy = table["_test"].map(lambda a: a.value * 100)
-    memory = table["peak MB (fresh process)"]
-    ax.scatter(table[latency], accuracy, s=memory / memory.max() * 600, alpha=0.5)
+    weights = table["weights MB"]
+    ax.scatter(table[latency], accuracy, s=20 + weights / weights.max() * 600, alpha=0.5)
     for name in table.index:
         ax.annotate(name, (table.loc[name, latency], accuracy[name]), fontsize=8,
                     xytext=(4, 4), textcoords="offset points")
@@ -94,6 +94,6 @@ def plot_pareto(table: pd.DataFrame, latency: str = "latency p50 ms"):
     ax.plot(table.loc[front, latency], accuracy[front], "k--", lw=1, label="Pareto front")
     ax.set(xscale="log", xlabel="latency of one review, p50 (ms, log scale)",
            ylabel="test accuracy (%)",
-           title="Accuracy against latency (marker area: peak memory of a fresh process)")
+           title="Accuracy against latency (marker area: weights in memory)")
     ax.legend(loc="lower right")
     return finish_figure(fig)

@@ -29,9 +29,10 @@ def latency_percentiles(analyzer, reviews) -> tuple[float, float]:
 
 
 def fresh_process_profile(name: str, texts: list[str]) -> dict[str, float]:
-    """Run in a fresh process: build the variant ``name`` (timed: the load time), score
-    ``texts``, and return the process's peak resident memory (all it held, Python and the
-    libraries included: what a server running only this variant needs)."""
+    """Run in a fresh process: build the variant ``name`` (timed: the load time; the resident
+    memory once it is loaded), score ``texts``, and return the process's peak resident memory
+    (all it held, Python and the libraries included: what a server running only this variant
+    needs)."""
     import psutil
     import torch
 
@@ -40,16 +41,19 @@ def fresh_process_profile(name: str, texts: list[str]) -> dict[str, float]:
     from ..runtime import default_threads
 
     torch.set_num_threads(default_threads())  # as many threads as the lesson uses
-    before, loaded = psutil.Process().memory_info().rss, {}
+    process = psutil.Process()
+    before, loaded = process.memory_info().rss, {}
 
     def load_and_score():
         start = time.perf_counter()
         analyzer = build_analyzer(name)
         loaded["s"] = time.perf_counter() - start
+        loaded["rss"] = process.memory_info().rss
         analyzer.predict_polarity(texts)
 
     growth = peak_memory_during(load_and_score)
-    return {"load s": loaded["s"], "peak MB (fresh process)": (before + growth) / MB}
+    return {"load s": loaded["s"], "resident MB (loaded)": loaded["rss"] / MB,
+            "peak MB (fresh process)": (before + growth) / MB}
 
 
 def fresh_profiles(names, texts: list[str]) -> dict[str, dict[str, float]]:
@@ -112,7 +116,8 @@ def measure_variants(analyzers: dict, splits, peaks: dict[str, float],
         p50, p90 = latency_percentiles(analyzer, sample)
         seconds = timings[name].median
         rows[name] = {
-            "test accuracy": str(on_test.accuracy), "challenge accuracy": str(on_challenge.accuracy),
+            "test accuracy": str(on_test.accuracy),
+            "challenge accuracy": str(on_challenge.accuracy),
             "agrees with teacher fp32": _agreement(on_test.predicted, teacher),
             "agrees with its fp32": (_agreement(on_test.predicted, own[0].predicted)
                                      if own else float("nan")),
@@ -136,12 +141,14 @@ def _agreement(a: list[int], b: list[int]) -> float:
 
 
 def _flop_rate(analyzer, texts, seconds: float, name: str, peaks: dict) -> dict[str, float]:
+    """The achieved FLOP rate, and its share of the matmul peak of the variant's own number
+    format (fp32 or bf16; none for int8, whose integer peak is not measured here)."""
     model = getattr(analyzer, "model", None)
     if model is None:
-        return {"GFLOP/s": float("nan"), "share of peak": float("nan")}
+        return {"GFLOP/s": float("nan"), "share of its format's peak": float("nan")}
     rate = review_flops(model.config, analyzer.token_counts(texts)) / seconds
-    peak = peaks["bf16"] if name.endswith("bf16") and "bf16" in peaks else peaks["fp32"]
-    return {"GFLOP/s": rate / 1e9, "share of peak": rate / peak}
+    peak = peaks.get(name.rsplit("-", 1)[-1], float("nan"))
+    return {"GFLOP/s": rate / 1e9, "share of its format's peak": rate / peak}
 
 
 def padding_and_speed(analyzer_for, texts, settings: dict[str, dict], repeats: int = 3,

@@ -11,6 +11,7 @@ from .variants import (
     TOKEN_BUDGET,
     VARIANTS,
     LexiconAnalyzer,
+    available_variants,
     build_analyzer,
     disk_bytes,
     in_format,
@@ -21,5 +22,5 @@ from .variants import (
 )
 
 __all__ = ["MODELS", "ONLINE_VARIANTS", "TOKEN_BUDGET", "VARIANTS", "LexiconAnalyzer",
-           "build_analyzer", "disk_bytes", "in_format", "load_analyzer", "parse",
-           "quantized_int8", "weight_bytes"]
+           "available_variants", "build_analyzer", "disk_bytes", "in_format", "load_analyzer",
+           "parse", "quantized_int8", "weight_bytes"]

@@ -74,8 +74,9 @@ def export(model, tokenizer, path: Path) -> Path:
 
 
 def quantize(fp32: Path, int8: Path) -> Path:
-    """ONNX Runtime's dynamic int8 quantisation of every matrix product's weights, one scale
-    per output channel (the activations are quantised on the fly, per batch)."""
+    """ONNX Runtime's dynamic int8 quantisation with its defaults: the weights of every matrix
+    product (one scale per output channel) and, unlike torch's, the embedding tables too (the
+    activations are quantised on the fly, per batch)."""
     _require_onnx()
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic

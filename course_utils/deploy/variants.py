@@ -42,6 +42,23 @@ TOKEN_BUDGET = 1024
 """Padded positions per batch (texts sorted by length; lesson 06 measures the choice)."""
 
 
+def available_variants() -> tuple[str, ...]:
+    """The variants that make sense here: bf16 only where the hardware does it natively
+    (emulated, it is dozens of times slower), ONNX only when ONNX Runtime is installed."""
+    from ..runtime import native_bf16
+
+    try:
+        from .onnx import _require_onnx
+
+        _require_onnx()
+        onnx = True
+    except ImportError as error:
+        print(f"(no ONNX rows: {error})")
+        onnx = False
+    return tuple(n for n in VARIANTS if (native_bf16() or not n.endswith("bf16"))
+                 and (onnx or "-onnx-" not in n))
+
+
 def _unknown(name) -> ValueError:
     return ValueError(f"unknown variant {name!r}; choose one of: "
                       f"{', '.join(VARIANTS + ONLINE_VARIANTS)}")
@@ -59,7 +76,7 @@ def parse(name: str) -> tuple[str, str]:
     return model, fmt
 
 
-def quantized_int8(model: torch.nn.Module) -> torch.nn.Module:
+def quantized_int8(model: torch.nn.Module, inplace: bool = False) -> torch.nn.Module:
     """A copy of ``model`` with every ``nn.Linear`` dynamically quantised to int8 (torch's
     ``quantize_dynamic``: int8 weights with one scale per output channel, activations
     quantised on the fly). One scale per channel rather than per matrix: on the course's
@@ -71,34 +88,48 @@ def quantized_int8(model: torch.nn.Module) -> torch.nn.Module:
         warnings.simplefilter("ignore", DeprecationWarning)
         from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
 
-        return quantize_dynamic(copy.deepcopy(model).cpu(),
-                                {torch.nn.Linear: per_channel_dynamic_qconfig},
-                                dtype=torch.qint8).eval()
+        source = model if inplace else copy.deepcopy(model)
+        return quantize_dynamic(source.cpu(), {torch.nn.Linear: per_channel_dynamic_qconfig},
+                                dtype=torch.qint8, inplace=inplace).eval()
 
 
-def in_format(model: torch.nn.Module, fmt: str) -> torch.nn.Module:
+def in_format(model: torch.nn.Module, fmt: str, inplace: bool = False) -> torch.nn.Module:
     """``model`` as it runs in ``fmt`` (one of :data:`TORCH_FORMATS`); fp32 is the model
-    itself, the others are copies."""
+    itself, the others are copies (``inplace``: converted in place, no second copy held)."""
     if fmt == "fp32":
         return model
     if fmt == "bf16":
-        return copy.deepcopy(model).to(torch.bfloat16).eval()
+        return (model if inplace else copy.deepcopy(model)).to(torch.bfloat16).eval()
     if fmt == "int8":
-        return quantized_int8(model)
+        return quantized_int8(model, inplace)
     raise ValueError(f"unknown format {fmt!r}; choose one of: {', '.join(TORCH_FORMATS)}")
 
 
 def weight_bytes(model: torch.nn.Module) -> int:
-    """Bytes of everything the model stores to compute (parameters, buffers and packed int8
-    weights): what it needs in memory before its first input. An ONNX model: its file."""
+    """Bytes of the tensors the model computes with (parameters, buffers, packed int8
+    weights and their scales), in memory. An ONNX model: its file, which holds them."""
     if hasattr(model, "session"):
         return model.path.stat().st_size
-    return len(_serialised(model))
+
+    def size(value) -> int:
+        if isinstance(value, (tuple, list)):  # int8 layers pack (weight, bias)
+            return sum(size(v) for v in value)
+        if not isinstance(value, torch.Tensor):
+            return 0
+        data = value.numel() * value.element_size()
+        if value.is_quantized and value.qscheme() == torch.per_channel_affine:
+            data += 16 * value.q_per_channel_scales().numel()  # a scale and a zero point each
+        return data
+
+    return sum(size(v) for v in model.state_dict().values())
 
 
 def disk_bytes(model: torch.nn.Module) -> int:
-    """Bytes on disk: the ONNX file, or the state dict as ``torch.save`` writes it."""
-    return weight_bytes(model)
+    """Bytes on disk of the variant as a team would ship it: the ONNX file, or the state
+    dict as ``torch.save`` writes it (for int8 and bf16, the converted weights)."""
+    if hasattr(model, "session"):
+        return model.path.stat().st_size
+    return len(_serialised(model))
 
 
 def _serialised(model: torch.nn.Module) -> bytes:
@@ -141,15 +172,18 @@ def build_analyzer(name: str, token_budget: int = TOKEN_BUDGET):
             raise RuntimeError(f"{name} needs the Hugging Face Hub: set COURSE_MODE=online "
                                "on a connected machine, or pick an offline variant")
         model, tokenizer = load_sentiment_model(fmt)
+    elif fmt in ONNX_FORMATS:  # the session alone: no torch weights loaded
+        from transformers import AutoConfig, AutoTokenizer
+
+        from .onnx import OnnxClassifier, exported
+
+        path = exported(MODELS[model_name], int8=fmt == "onnx-int8")
+        folder = zoo.checkpoint_path(MODELS[model_name])
+        model = OnnxClassifier(path, AutoConfig.from_pretrained(folder))
+        tokenizer = AutoTokenizer.from_pretrained(folder)
     else:
         model, tokenizer = zoo.load(MODELS[model_name])
-        if fmt in ONNX_FORMATS:
-            from .onnx import OnnxClassifier, exported
-
-            path = exported(MODELS[model_name], int8=fmt == "onnx-int8")
-            model = OnnxClassifier(path, model.config)
-        else:
-            model = in_format(model, fmt)
+        model = in_format(model, fmt, inplace=True)
     return SentimentAnalyzer(model, tokenizer, max_length=REVIEW_MAX_TOKENS,
                              token_budget=token_budget)
 
@@ -158,7 +192,7 @@ def build_analyzer(name: str, token_budget: int = TOKEN_BUDGET):
 def load_analyzer(name: str):
     """The analyzer of the variant ``name`` (one of :data:`VARIANTS`, or online
     :data:`ONLINE_VARIANTS`), built on first use, then the same object for the process: it
-    reads whole reviews (:data:`evaluation.REVIEW_MAX_TOKENS`) in length-sorted batches of at
-    most :data:`TOKEN_BUDGET` padded positions. It has ``predict(texts)`` and
+    reads reviews up to :data:`evaluation.REVIEW_MAX_TOKENS` tokens, in length-sorted batches
+    of at most :data:`TOKEN_BUDGET` padded positions. It has ``predict(texts)`` and
     ``predict_polarity(texts)``; an unknown name raises a one-line error listing the names."""
     return build_analyzer(name)
