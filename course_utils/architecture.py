@@ -94,7 +94,7 @@ def trace_shapes(model: torch.nn.Module, inputs: dict) -> pd.DataFrame:
         label = "embeddings" if _module is base.embeddings else f"layer {depth + 1}"
         rows.append((label, names[_module], tuple(tensor.shape)))
 
-    modules = [base.embeddings, *_layers(base)]
+    modules = [base.embeddings, *encoder_layers(base)]
     handles = [module.register_forward_hook(record) for module in modules]
     try:
         with torch.inference_mode():
@@ -106,8 +106,10 @@ def trace_shapes(model: torch.nn.Module, inputs: dict) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["stage", "module", "shape"])
 
 
-def _layers(base: torch.nn.Module) -> list[torch.nn.Module]:
-    """The modules that run once per depth (ALBERT: its one shared layer group)."""
+def encoder_layers(model: torch.nn.Module) -> list[torch.nn.Module]:
+    """The modules of a BERT, RoBERTa, DistilBERT or ALBERT encoder (with any head, or none)
+    that run once per depth, bottom first (ALBERT: its shared layer groups)."""
+    base = model.base_model
     stack = getattr(base, "encoder", None) or base.transformer
     if hasattr(stack, "albert_layer_groups"):
         return list(stack.albert_layer_groups)

@@ -39,6 +39,13 @@ def length_batches(lengths: Sequence[int], batch_size: int | None = None,
     return batches + ([current] if current else [])
 
 
+def padded_share(lengths: Sequence[int], batches: Sequence[Sequence[int]]) -> float:
+    """The share of the positions that are padding when each batch (indices into
+    ``lengths``) is padded to its longest text."""
+    padded = sum(len(batch) * max(lengths[i] for i in batch) for batch in batches)
+    return 1 - sum(lengths[i] for batch in batches for i in batch) / padded
+
+
 def fingerprint(model: torch.nn.Module, tokenizer) -> str:
     """A digest of everything a model's outputs depend on: its weights (names, shapes,
     values) and its tokenizer's vocabulary and settings. Two models with one digest give the

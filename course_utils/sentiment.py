@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import torch
 
-from .inference import model_device, probabilities, run_in_batches
+from .inference import model_device, padded_share, probabilities, run_in_batches
 from .models import SST2_CHECKPOINTS, load_encoder, load_tokenizer
 from .runtime import current_mode
 
@@ -57,9 +57,10 @@ def padding_share(lengths: list[int], batch_size: int, sort: bool = True) -> flo
     """The share of the positions in batches of ``batch_size`` that are padding, for texts of
     ``lengths`` tokens: each batch is padded to its longest text. ``sort`` batches the texts
     in order of length, as :class:`SentimentAnalyzer` does; otherwise in the given order."""
-    order = sorted(lengths) if sort else list(lengths)
-    batches = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
-    return 1 - sum(order) / sum(max(batch) * len(batch) for batch in batches)
+    indices = list(range(len(lengths)))
+    order = sorted(indices, key=lengths.__getitem__) if sort else indices
+    return padded_share(lengths, [order[i:i + batch_size]
+                                  for i in range(0, len(order), batch_size)])
 
 
 class SentimentAnalyzer:

@@ -53,16 +53,12 @@ def training_arguments(output_dir: str, epochs: float, learning_rate: float,
     return TrainingArguments(**settings)
 
 
-def encoder_layers(model) -> torch.nn.ModuleList:
-    """The stack of encoder layers of a BERT, DistilBERT or ALBERT-style model with any head."""
-    base = model.base_model
-    return base.transformer.layer if hasattr(base, "transformer") else base.encoder.layer
-
-
 def freeze(model, bottom: int = 0, top: int | None = None, embeddings: bool = True):
     """The course's one way to freeze: the embeddings (``embeddings`` True) and the bottom
     ``bottom`` encoder layers are frozen, every other layer trains. ``top`` says it the other
     way round: only the top ``top`` layers train (0: the head alone). Returns ``model``."""
+    from .architecture import encoder_layers
+
     layers = encoder_layers(model)
     if top is not None:
         bottom = len(layers) - min(top, len(layers))

@@ -35,7 +35,8 @@ def test_the_analyzer_and_the_pipeline_give_the_seed_loops_answers(classifier):
     for budget in (16, 1024):
         analyzer = SentimentAnalyzer(model, tokenizer, token_budget=budget)
         assert [p.label for p in analyzer.predict(TEXTS)] == seed
-    assert app.pipeline_labels(model, tokenizer, TEXTS, batch_size=3) == seed
+    classify = app.text_classifier(model, tokenizer)
+    assert app.pipeline_labels(classify, TEXTS, batch_size=3) == seed
 
 
 def test_padding_share_of_each_batching_is_exact(classifier):

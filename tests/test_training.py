@@ -9,6 +9,7 @@ from datasets import Dataset, DatasetDict
 
 from course_utils import distillation as kd
 from course_utils import training
+from course_utils.architecture import encoder_layers
 from course_utils.inference import fingerprint
 from course_utils.models import load_tokenizer
 
@@ -24,7 +25,7 @@ def test_freeze_bottom_and_top_say_the_same_thing(tiny_bert_classifier, student)
     model = tiny_bert_classifier(layers=4)
     if student:  # DistilBERT keeps its layers under .transformer, BERT under .encoder
         model = kd.distilbert_from_teacher(model, layers=[0, 1, 2, 3])
-    layers = training.encoder_layers(model)
+    layers = encoder_layers(model)
     training.freeze(model, bottom=1)
     assert [_trainable(layer) for layer in layers] == [False, True, True, True]
     assert not _trainable(model.base_model.embeddings)

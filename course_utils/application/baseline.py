@@ -22,11 +22,15 @@ def seed_loop(texts, model, tokenizer, truncation: bool = True) -> list[str]:
     return [analyze_sentiment(text, model, tokenizer, truncation)[0] for text in texts]
 
 
-def pipeline_labels(model, tokenizer, texts, batch_size: int = 8) -> list[str]:
-    """The same model through ``transformers.pipeline("text-classification")``, batched,
-    truncated at the model's limit."""
+def text_classifier(model, tokenizer):
+    """The same model as ``transformers.pipeline("text-classification")``."""
     from transformers import pipeline
 
-    classify = pipeline("text-classification", model=model, tokenizer=tokenizer,
-                        device=model.device)
+    return pipeline("text-classification", model=model, tokenizer=tokenizer,
+                    device=model.device)
+
+
+def pipeline_labels(classify, texts, batch_size: int = 8) -> list[str]:
+    """The labels of a :func:`text_classifier` pipeline, batched, truncated at the model's
+    limit."""
     return [p["label"] for p in classify(list(texts), batch_size=batch_size, truncation=True)]

@@ -156,7 +156,7 @@ def padding_and_speed(analyzer_for, texts, settings: dict[str, dict], repeats: i
     """Throughput of one model under several batching ``settings`` (name: ``batch_size``
     and/or ``token_budget``), measured round-robin, with each setting's padding share (no
     warm-up by default: the model has run before)."""
-    from ..inference import length_batches
+    from ..inference import length_batches, padded_share
 
     analyzers = {name: analyzer_for(**kw) for name, kw in settings.items()}
     lengths = next(iter(analyzers.values())).token_counts(texts)
@@ -166,7 +166,6 @@ def padding_and_speed(analyzer_for, texts, settings: dict[str, dict], repeats: i
     rows = {}
     for name, kw in settings.items():
         batches = length_batches(lengths, kw.get("batch_size"), kw.get("token_budget"))
-        padded = sum(len(b) * max(lengths[i] for i in b) for b in batches)
-        rows[name] = {"batches": len(batches), "padding share": 1 - sum(lengths) / padded,
+        rows[name] = {"batches": len(batches), "padding share": padded_share(lengths, batches),
                       "reviews/s": len(texts) / timings[name].median, "_timing": timings[name]}
     return pd.DataFrame.from_dict(rows, orient="index")
