@@ -24,7 +24,7 @@ LAPTOP_TEST := $(LAPTOP_ENV) COURSE_CACHE_DIR=$(LAPTOP_DIR) $(BIN)/python -m pyt
 LAPTOP_A    := notebooks/00_welcome.ipynb notebooks/03_distillation.ipynb
 LAPTOP_B    := notebooks/02_roberta_pretraining.ipynb notebooks/04_albert_parameter_reduction.ipynb
 
-.PHONY: course test test-laptop report install lint badges clean
+.PHONY: course test test-laptop report install lint badges slides vendor-slides clean
 
 course: $(STAMP)
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/00_welcome.ipynb
@@ -57,6 +57,24 @@ lint: $(STAMP)
 
 badges: $(STAMP)
 	$(BIN)/python tools/colab_badges.py
+
+# One reveal.js deck per lesson, slides/NN_name.slides.html, from the committed notebooks.
+slides: $(STAMP)
+	$(BIN)/python tools/slides.py
+
+# Refresh slides/vendor from npm at the versions pinned in slides/vendor/package-lock.json
+# (only when changing a pin: the copy is committed so that decks build and open offline).
+REVEAL := slides/vendor/node_modules/reveal.js
+vendor-slides:
+	cd slides/vendor && npm ci --no-audit --no-fund
+	rm -rf slides/vendor/reveal.js && mkdir -p slides/vendor/reveal.js/dist/theme slides/vendor/reveal.js/plugin
+	cp $(REVEAL)/LICENSE $(REVEAL)/package.json slides/vendor/reveal.js/
+	cp $(REVEAL)/dist/reveal.js $(REVEAL)/dist/reveal.css slides/vendor/reveal.js/dist/
+	cp -r $(REVEAL)/dist/theme/white.css $(REVEAL)/dist/theme/fonts slides/vendor/reveal.js/dist/theme/
+	rm -rf slides/vendor/reveal.js/dist/theme/fonts/league-gothic
+	cp -r $(REVEAL)/plugin/notes slides/vendor/reveal.js/plugin/
+	cp slides/vendor/node_modules/requirejs/require.js slides/vendor/
+	rm -rf slides/vendor/node_modules
 
 clean:
 	rm -rf $(VENV)

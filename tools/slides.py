@@ -1,0 +1,146 @@
+"""Build the instructor decks: one reveal.js deck per lesson, from the executed notebooks.
+
+``python tools/slides.py`` (what ``make slides`` runs) writes ``slides/NN_name.slides.html``
+with nbconvert's slides exporter, the cells' ``slideshow`` metadata and the course template
+(``slides/template``), which loads reveal.js and require.js from ``slides/vendor`` only: a
+deck opens offline, from the file system or any local web server.
+
+Before export the notebook is made presentable, never edited on disk: the Colab cells go, the
+``# NBVAL_...`` markers (and the reason that follows them) leave the code, long printed
+outputs are cut to their first lines, and a widget, which needs a live kernel, is replaced by
+its static view (the outputs its ``Output`` area held when the notebook was saved); progress
+bars and warnings (stderr) are left out. Two cell tags shape a slide: ``slides-hide-input``
+(show only the output, e.g. a claim check's table) and ``slides-hide-output`` (only the code,
+e.g. a training log), applied by nbconvert's ``TagRemovePreprocessor``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+from nbconvert import SlidesExporter
+from traitlets.config import Config
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+SLIDES = ROOT / "slides"
+TEMPLATE = SLIDES / "template"
+VENDOR = "vendor"
+HIDDEN_TAGS = frozenset({"colab-badge", "colab-setup"})
+HIDE_INPUT_TAG = "slides-hide-input"
+"""A cell whose output is the point (a claim check's table) shows only its output on a slide."""
+HIDE_OUTPUT_TAG = "slides-hide-output"
+"""A cell whose output is a long log shows only its code on a slide."""
+MAX_STREAM_LINES = 14
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+WIDGET_NOTE = ('<p class="course-widget">A live widget: run this cell in JupyterLab to use it. '
+               "What it showed when the lesson was recorded:</p>")
+_MARKER = re.compile(r"^# NBVAL_\w+\n(# \(.*\)\n)?", re.MULTILINE)
+
+
+def without_markers(source: str) -> str:
+    """``source`` without nbval's marker comments and the parenthesised reason under each."""
+    return _MARKER.sub("", source)
+
+
+def trimmed_stream(output: dict, max_lines: int = MAX_STREAM_LINES) -> dict:
+    """A printed output cut to its first ``max_lines`` lines, saying how many were left out."""
+    lines = output["text"].splitlines()
+    if len(lines) <= max_lines:
+        return output
+    kept = "\n".join(lines[:max_lines])
+    more = len(lines) - max_lines
+    return {**output, "text": f"{kept}\n… ({more} more lines in the notebook)\n"}
+
+
+def widget_outputs(model_id: str, state: dict) -> list[dict]:
+    """The outputs saved in the ``Output`` widgets under ``model_id``, in display order."""
+    model = state.get(model_id)
+    if model is None:
+        return []
+    if model["model_name"] == "OutputModel":
+        return list(model["state"].get("outputs", []))
+    children = model["state"].get("children", [])
+    return [out for child in children
+            for out in widget_outputs(child.removeprefix("IPY_MODEL_"), state)]
+
+
+def static_view(output: dict, state: dict) -> list[dict]:
+    """What a deck shows for a widget: a line saying it is live, then its saved outputs."""
+    model_id = output["data"][WIDGET_VIEW]["model_id"]
+    note = {"output_type": "display_data", "metadata": {},
+            "data": {"text/html": WIDGET_NOTE, "text/plain": "(a live widget)"}}
+    return [note, *(nbformat.from_dict(out) for out in widget_outputs(model_id, state))]
+
+
+def presentable(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy of ``notebook`` ready for the slides exporter (see the module docstring)."""
+    nb = copy.deepcopy(notebook)
+    state = nb.metadata.pop("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    nb.cells = [cell for cell in nb.cells if not HIDDEN_TAGS & set(cell.metadata.get("tags", []))]
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        cell.source = without_markers(cell.source)
+        outputs = []
+        for output in cell.outputs:
+            if WIDGET_VIEW in output.get("data", {}):
+                outputs.extend(static_view(output, state))
+            elif output["output_type"] == "stream" and output["name"] == "stderr":
+                continue  # progress bars and warnings: noise on a slide
+            elif output["output_type"] == "stream":
+                outputs.append(nbformat.from_dict(trimmed_stream(output)))
+            else:
+                outputs.append(output)
+        cell.outputs = outputs
+    return nb
+
+
+def exporter() -> SlidesExporter:
+    """nbconvert's slides exporter with the course template, the vendored reveal.js 5 and a
+    1280x720 canvas."""
+    tags = Config({"TagRemovePreprocessor": {"enabled": True,
+                                             "remove_input_tags": [HIDE_INPUT_TAG],
+                                             "remove_all_outputs_tags": [HIDE_OUTPUT_TAG]}})
+    slides = SlidesExporter(config=tags, extra_template_basedirs=[str(TEMPLATE.parent)], template_name="template",
+                            reveal_url_prefix=f"{VENDOR}/reveal.js", reveal_theme="white",
+                            reveal_width="1280", reveal_height="720", reveal_number="c/t",
+                            reveal_transition="none", exclude_input_prompt=True,
+                            exclude_output_prompt=True)
+    return slides
+
+
+def build_deck(notebook_path: Path, out_dir: Path = SLIDES) -> Path:
+    """Write the deck of one lesson into ``out_dir`` and return its path."""
+    notebook = nbformat.read(notebook_path, as_version=4)
+    html, _ = exporter().from_notebook_node(
+        presentable(notebook), resources={"reveal": {"vendor": VENDOR}}
+    )
+    target = out_dir / f"{Path(notebook_path).stem}.slides.html"
+    target.write_text(html, encoding="utf-8")
+    return target
+
+
+def build_all(out_dir: Path = SLIDES) -> list[Path]:
+    """Build every lesson's deck (``notebooks/NN_*.ipynb``), in lesson order."""
+    return [build_deck(path, out_dir) for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="*", type=Path, help="default: every lesson")
+    args = parser.parse_args(argv)
+    decks = [build_deck(path) for path in args.notebooks] if args.notebooks else build_all()
+    for deck in decks:
+        print(deck.relative_to(ROOT) if deck.is_relative_to(ROOT) else deck)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
