@@ -26,10 +26,15 @@ LAPTOP_B    := notebooks/02_roberta_pretraining.ipynb notebooks/04_albert_parame
 
 .PHONY: course test test-laptop report install lint badges slides vendor-slides clean
 
-course: $(STAMP)
+# The course's JupyterLab: no first-run news prompt, no update check (tools/jupyterlab/).
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
+LAB_SERVER   := $(VENV)/etc/jupyter/jupyter_server_config.d/bert-descendants-course.json
+LAB_CONFIG   := $(LAB_SETTINGS) $(LAB_SERVER)
+
+course: $(LAB_CONFIG)
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/00_welcome.ipynb
 
-test: lint
+test: lint $(LAB_CONFIG)
 	COURSE_MODE=offline $(BIN)/python -m pytest
 	$(BIN)/python -m course_utils.report --table
 
@@ -51,6 +56,12 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install "$(TORCH)" $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
 	$(BIN)/python -m pip install -c constraints.txt -e ".[offline,deploy,dev]"
 	touch $@
+
+$(LAB_SETTINGS): tools/jupyterlab/overrides.json $(STAMP)
+	install -D -m 644 $< $@
+
+$(LAB_SERVER): tools/jupyterlab/jupyter_server_config.json $(STAMP)
+	install -D -m 644 $< $@
 
 lint: $(STAMP)
 	$(BIN)/ruff check conftest.py course_utils tests tools notebooks

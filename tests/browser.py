@@ -53,9 +53,11 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def browser_page(playwright):
+def browser_page(playwright, expected_elsewhere: tuple[str, ...] = ()):
     """A 1280x720 page in the system Chromium that records console errors, page errors and
-    failed requests, and aborts (and records) every request to a host other than 127.0.0.1."""
+    failed requests, and aborts (and records) every request to a host other than 127.0.0.1.
+    ``expected_elsewhere``: URLs that are aborted too but not recorded (the Colab badge image,
+    which a notebook shows from colab.research.google.com)."""
     browser = playwright.chromium.launch(executable_path=chromium_path(),
                                          args=["--no-sandbox", "--disable-gpu"])
     page = browser.new_page(viewport=VIEWPORT)
@@ -65,16 +67,23 @@ def browser_page(playwright):
         host = urlsplit(route.request.url).hostname
         if route.request.url.startswith("data:") or host in LOCAL_HOSTS:
             route.continue_()
-        else:
+            return
+        if route.request.url not in expected_elsewhere:
             page.problems.append(f"request to another host: {route.request.url}")
-            route.abort()
+        route.abort()
+
+    def console(message):
+        if message.type == "error" and message.location.get("url") not in expected_elsewhere:
+            page.problems.append(f"console error: {message.text} ({message.location})")
+
+    def failed(request):
+        if request.url not in expected_elsewhere:
+            page.problems.append(f"failed request: {request.url} ({request.failure})")
 
     page.route("**/*", guard)
-    page.on("console", lambda msg: msg.type == "error" and page.problems.append(
-        f"console error: {msg.text}"))
+    page.on("console", console)
     page.on("pageerror", lambda error: page.problems.append(f"page error: {error}"))
-    page.on("requestfailed", lambda request: page.problems.append(
-        f"failed request: {request.url} ({request.failure})"))
+    page.on("requestfailed", failed)
     try:
         yield page
     finally:
@@ -109,3 +118,57 @@ def deck_facts(page, url: str) -> dict:
     page.goto(url)
     page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=30_000)
     return page.evaluate(DECK_FACTS)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def course_jupyterlab(root: Path, log: Path, timeout_s: float = 90):
+    """The course's own JupyterLab (this environment's, with the settings ``make install``
+    puts in it) serving ``root`` on 127.0.0.1, offline, with a fresh user config; yields
+    ``(base_url, token)`` once the server answers, and stops it afterwards."""
+    import secrets
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    port, token = free_port(), secrets.token_hex(16)
+    home = root.parent / "home"
+    env = {**os.environ, "COURSE_MODE": "offline", "HOME": str(home),
+           "JUPYTER_CONFIG_DIR": str(home / ".jupyter"),
+           "JUPYTERLAB_SETTINGS_DIR": str(home / "lab-settings"),
+           "JUPYTERLAB_WORKSPACES_DIR": str(home / "lab-workspaces")}
+    command = [str(Path(sys.prefix) / "bin" / "jupyter"), "lab", "--no-browser",
+               "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+               "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+               f"--ServerApp.root_dir={root}", "--LabApp.expose_app_in_browser=True"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")
+    base = f"http://127.0.0.1:{port}"
+    with open(log, "w") as out:
+        server = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2).close()
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"JupyterLab did not start; its log: {log}") from None
+                time.sleep(0.5)
+        yield base, token
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
