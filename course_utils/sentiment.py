@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import torch
 
 from .inference import model_device, padded_share, probabilities, run_in_batches
-from .models import SST2_CHECKPOINTS, load_encoder, load_tokenizer
+from .models import SST2_CHECKPOINTS, load_encoder, load_tokenizer, token_limit
 from .runtime import current_mode
 
 MAX_CHARS = 100_000
@@ -67,8 +67,8 @@ class SentimentAnalyzer:
     """Wrap a sequence-classification model and its tokenizer for fast, correct prediction.
 
     Texts are batched ``batch_size`` at a time (default: 8 on a CPU, 64 on a GPU), or by a
-    ``token_budget`` of padded positions per batch; ``max_length`` truncates (default: the
-    model's limit).
+    ``token_budget`` of padded positions per batch; ``max_length`` truncates (default and
+    at most: the model's limit, :func:`models.token_limit`, 512 for roberta-base).
 
     >>> analyzer = SentimentAnalyzer(model, tokenizer)            # doctest: +SKIP
     >>> analyzer.predict(["Great kettle!", "Broke in a week."])   # doctest: +SKIP
@@ -81,7 +81,7 @@ class SentimentAnalyzer:
         self.tokenizer = tokenizer
         self.token_budget = token_budget
         self.batch_size = batch_size or (None if token_budget else default_batch_size(self.device))
-        limit = min(tokenizer.model_max_length, model.config.max_position_embeddings)
+        limit = token_limit(model, tokenizer)
         self.max_length = min(max_length or limit, limit)
         self.labels = [model.config.id2label[i] for i in range(model.config.num_labels)]
         self.positive_index = self._find_positive(positive_label)
@@ -139,8 +139,9 @@ def load_sentiment_model(name: str | None = None):
     """A sentiment classifier and its tokenizer for the current mode.
 
     Online: an SST-2 checkpoint from the Hub (``name`` is a key of ``SST2_CHECKPOINTS``,
-    default ``"distilbert"``). Offline: the course's own teacher from :mod:`course_utils.zoo`,
-    built on first use.
+    default ``"distilbert"``), its classes named NEGATIVE/POSITIVE even where the checkpoint
+    calls them LABEL_0/LABEL_1 (:data:`models.LABEL_NAMES`). Offline: the course's own
+    teacher from :mod:`course_utils.zoo`, built on first use.
     """
     from transformers import AutoModelForSequenceClassification
 

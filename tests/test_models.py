@@ -64,10 +64,18 @@ def test_hub_names_need_online_mode():
 
 def test_online_mode_resolves_hub_names(monkeypatch):
     monkeypatch.setenv("COURSE_MODE", "online")
-    assert models.resolve_checkpoint() == "bert-base-uncased"
-    assert models.resolve_checkpoint("albert-base-v2") == "albert-base-v2"
-    sst2 = models.SST2_CHECKPOINTS["distilbert"]
-    assert models.resolve_checkpoint(sst2) == sst2
+    assert models.resolve_checkpoint() == "google-bert/bert-base-uncased"
+    assert models.resolve_checkpoint("albert-base-v2") == "albert/albert-base-v2"
+    assert models.resolve_checkpoint("FacebookAI/roberta-base") == "FacebookAI/roberta-base"
+    sst2 = models.SST2_CHECKPOINTS["roberta"]
+    assert models.resolve_checkpoint(sst2) == sst2  # textattack's were never renamed
+
+
+def test_canonical_names_work_offline_where_no_download_is_needed():
+    config = models.reference_config("google-bert/bert-base-uncased")
+    assert config.to_dict() == models.reference_config("bert-base-uncased").to_dict()
+    with pytest.raises(RuntimeError, match="COURSE_MODE is offline"):
+        models.resolve_checkpoint("distilbert/distilbert-base-uncased")
 
 
 def test_offline_default_is_the_packaged_encoder():
@@ -86,3 +94,67 @@ def test_local_folders_load_through_the_same_path(tmp_path):
     assert (tmp_path / "model.safetensors").exists()
     again = models.load_encoder(str(tmp_path), AutoModelForSequenceClassification)
     assert torch.equal(again.classifier.weight, model.classifier.weight)
+
+
+RAN: list[str] = []
+
+
+def _ran() -> None:
+    RAN.append("code in a pickle")
+
+
+class _Payload:
+    """Unpickled, it runs code: what a malicious ``pytorch_model.bin`` would hold."""
+
+    def __reduce__(self):
+        return _ran, ()
+
+
+def test_a_bin_checkpoint_loads_only_as_tensors(tmp_path, tiny_bert_classifier):
+    """A checkpoint without safetensors loads from its ``.bin`` under ``weights_only``: the
+    tensors load, a pickle that would run code is refused (and the code never runs)."""
+    model = tiny_bert_classifier()
+    model.save_pretrained(tmp_path)
+    (tmp_path / "model.safetensors").unlink()
+    torch.save(model.state_dict(), tmp_path / "pytorch_model.bin")
+    loaded = models.load_encoder(str(tmp_path), AutoModelForSequenceClassification)
+    assert torch.equal(loaded.classifier.weight, model.classifier.weight)
+    torch.save({**model.state_dict(), "payload": _Payload()}, tmp_path / "pytorch_model.bin")
+    with pytest.raises(Exception, match="[Ww]eights only load failed"):
+        models.load_encoder(str(tmp_path), AutoModelForSequenceClassification)
+    assert RAN == []
+
+
+def test_generic_labels_are_named_from_the_one_table():
+    from transformers import BertConfig
+
+    config = BertConfig(num_labels=2)
+    assert config.id2label == {0: "LABEL_0", 1: "LABEL_1"}
+    models.name_generic_labels(config, models.SST2_CHECKPOINTS["albert"])
+    assert config.id2label == {0: "NEGATIVE", 1: "POSITIVE"}
+    assert config.label2id == {"NEGATIVE": 0, "POSITIVE": 1}
+    named = BertConfig(id2label={0: "bad", 1: "good"})
+    models.name_generic_labels(named, models.SST2_CHECKPOINTS["albert"])
+    assert named.id2label == {0: "bad", 1: "good"}  # a config that names them is left alone
+    other = BertConfig(num_labels=2)
+    models.name_generic_labels(other, "someone/else")
+    assert other.id2label == {0: "LABEL_0", 1: "LABEL_1"}
+
+
+def test_pyproject_torch_floor_is_the_one_transformers_needs_for_bin_weights():
+    """transformers 5 refuses ``torch.load`` (even ``weights_only``) below torch 2.6
+    (``check_torch_load_is_safe``, CVE-2025-32434) and disables torch below it."""
+    import inspect
+    import tomllib
+    from pathlib import Path
+
+    from packaging.requirements import Requirement
+    from packaging.version import Version
+    from transformers.utils import import_utils
+
+    pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
+    wanted = tomllib.loads(pyproject.read_text())["project"]["dependencies"]
+    torch_requirement = next(Requirement(r) for r in wanted if Requirement(r).name == "torch")
+    assert '"2.6"' in inspect.getsource(import_utils.check_torch_load_is_safe)
+    assert not torch_requirement.specifier.contains(Version("2.5.1"))
+    assert torch_requirement.specifier.contains(Version("2.6.0"))

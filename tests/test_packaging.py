@@ -20,7 +20,8 @@ def _name(requirement: str) -> str:
 def _pyproject_requirements() -> set[str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     extras = project["optional-dependencies"]
-    wanted = project["dependencies"] + extras["offline"] + extras["deploy"] + extras["dev"]
+    wanted = project["dependencies"] + [
+        r for extra in ("offline", "deploy", "dev", "lab") for r in extras[extra]]
     return {r.replace(" ", "") for r in wanted}
 
 

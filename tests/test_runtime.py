@@ -17,7 +17,7 @@ def test_modes_from_environment(monkeypatch):
 
 def test_auto_without_network_answers_offline_quickly(monkeypatch):
     monkeypatch.setenv("COURSE_MODE", "auto")
-    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setattr("huggingface_hub.constants.HF_HUB_OFFLINE", False)
     monkeypatch.setattr(runtime, "_probe_cache", {})
     start = time.perf_counter()
     assert runtime.current_mode() == "offline"  # this machine cannot reach the Hub
@@ -40,7 +40,7 @@ def test_probe_gives_up_on_a_server_that_never_answers(monkeypatch):
 def test_auto_caches_the_probe(monkeypatch):
     calls = []
     monkeypatch.setenv("COURSE_MODE", "auto")
-    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setattr("huggingface_hub.constants.HF_HUB_OFFLINE", False)
     monkeypatch.setattr(runtime, "_probe_cache", {})
     monkeypatch.setattr(runtime, "_hub_answers", lambda url, t: calls.append(url) or True)
     assert runtime.current_mode() == "online"
@@ -48,11 +48,18 @@ def test_auto_caches_the_probe(monkeypatch):
     assert len(calls) == 1
 
 
-def test_hf_hub_offline_forces_offline_in_auto(monkeypatch):
+def test_hub_libraries_offline_switch_forces_offline_in_auto(monkeypatch):
+    """huggingface_hub reads HF_HUB_OFFLINE/TRANSFORMERS_OFFLINE once, on import: the course
+    asks it (test_online.py sets the variables before the import, in a fresh process)."""
+    from huggingface_hub import constants
+
     monkeypatch.setenv("COURSE_MODE", "auto")
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setattr(runtime, "_probe_cache", {})
     monkeypatch.setattr(runtime, "_hub_answers", lambda url, t: True)
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", True)
     assert runtime.current_mode() == "offline"
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
+    assert runtime.current_mode() == "online"
 
 
 def test_setup_lesson_reports_and_seeds(capsys):

@@ -20,6 +20,24 @@ SETUP_TAG = "colab-setup"
 EXTRAS = {"06_application.ipynb": "offline,deploy"}
 """The course's extras a lesson needs in Colab beyond ``offline`` (lesson 06 runs ONNX)."""
 
+COLAB_PREINSTALLED = frozenset({
+    "torch", "transformers", "tokenizers", "datasets", "safetensors", "accelerate",
+    "scikit-learn", "pandas", "numpy", "matplotlib", "ipywidgets", "tqdm", "psutil",
+    "filelock", "sentencepiece", "protobuf",
+})
+"""Packages Colab's runtime already has: every core dependency of the course is one of them
+(a test checks it), so that the setup cell adds only the course package, its ``offline``
+(and for lesson 06 ``deploy``) extra and what those need. JupyterLab, which Colab does not
+need, is the ``lab`` extra.
+
+Why a plain ``pip install`` and not ``--no-deps`` plus a hand-made list: pip leaves every
+requirement that is already satisfied alone (``--upgrade-strategy only-if-needed``, its
+default, spelled out in the cell), so Colab's own CUDA build of torch and its transformers
+stay as they are, and only a package that is missing or older than the course's lower bound
+(transformers 4 on an old runtime, say) is installed. ``--no-deps`` would run the course on
+whatever versions Colab happens to have, and would need the extras' own dependencies
+(wordfreq's, ONNX Runtime's) listed by hand."""
+
 
 def repo_slug(pyproject: Path = ROOT / "pyproject.toml") -> str:
     """``owner/name`` of the course repository, read from ``pyproject.toml``."""
@@ -35,15 +53,19 @@ def badge_source(notebook: Path, slug: str) -> str:
 
 
 def setup_source(slug: str, extras: str = "offline") -> str:
-    """Code of the setup cell: installs ``course_utils`` from the repository, in Colab only."""
+    """Code of the setup cell: installs ``course_utils`` from the repository, in Colab only,
+    with only what Colab lacks (:data:`COLAB_PREINSTALLED`)."""
     return "\n".join([
-        "# Colab only: install the course's helper package (does nothing elsewhere).",
+        "# Colab only: install the course's helper package (does nothing elsewhere). Colab",
+        "# already has torch, transformers, datasets and the rest: pip keeps them, and adds",
+        "# only the course, its extras and what they need.",
         "import subprocess",
         "import sys",
         "",
         'if "google.colab" in sys.modules:',
         f'    spec = "bert-descendants-course[{extras}] @ git+https://github.com/{slug}"',
-        '    subprocess.run([sys.executable, "-m", "pip", "install", "-q", spec], check=True)',
+        '    subprocess.run([sys.executable, "-m", "pip", "install", "-q",',
+        '                    "--upgrade-strategy", "only-if-needed", spec], check=True)',
     ])
 
 

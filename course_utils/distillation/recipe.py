@@ -118,6 +118,10 @@ def distil(student, tokenizer, train: Dataset, validation: Dataset, teacher=None
 
 _CACHE: dict = {}
 
+SST2_DATASET = ("nyu-mll/glue", "sst2")
+"""SST-2 on the Hub: the ``sst2`` configuration of GLUE, by the dataset's current name
+(``huggingface_hub`` 2 refuses the legacy one-part name ``glue`` in its file paths)."""
+
 
 def prepared_transfer(teacher, tokenizer, recipe: Recipe = MINIATURE):
     """The transfer set built from the reviews' train split and the teacher's outputs on it,
@@ -150,9 +154,11 @@ def build_distilled_student(recipe: Recipe = MINIATURE, seed: int | None = None)
     return student, tokenizer
 
 
-def distil_online(layers: list[int] | None = None, epochs: float = 3, seed: int = 0):
+def distil_online(layers: list[int] | None = None, epochs: float = 3, seed: int = 0,
+                  examples: int | None = None):
     """Online only: distil ``bert-base-uncased`` fine-tuned on SST-2 into a DistilBERT student
-    (default: every other layer, 6 of 12) on SST-2's training sentences, on a GPU."""
+    (default: every other layer, 6 of 12) on SST-2's training sentences, on a GPU.
+    ``examples``: only the first that many sentences of each split (a quick trial run)."""
     from datasets import load_dataset
     from transformers import AutoModelForSequenceClassification
 
@@ -161,9 +167,12 @@ def distil_online(layers: list[int] | None = None, epochs: float = 3, seed: int 
     name = SST2_CHECKPOINTS["bert"]
     teacher = load_encoder(name, AutoModelForSequenceClassification)
     tokenizer = student_tokenizer(load_tokenizer(name))
-    sst2 = load_dataset("glue", "sst2").rename_column("sentence", "text")
+    sst2 = load_dataset(*SST2_DATASET).rename_column("sentence", "text")
+    train, validation = (sst2[split] if examples is None
+                         else sst2[split].select(range(min(examples, len(sst2[split]))))
+                         for split in ("train", "validation"))
     student = distilbert_from_teacher(teacher, layers, seed=seed)
     recipe = replace(MINIATURE, epochs=epochs, learning_rate=5e-5, batch_size=32,
                      max_length=66, freeze_embeddings=False, frozen_layers=0)
-    return distil(student, tokenizer, sst2["train"], sst2["validation"], teacher=teacher,
-                  recipe=recipe, seed=seed)
+    return distil(student, tokenizer, train, validation, teacher=teacher, recipe=recipe,
+                  seed=seed)
