@@ -1,6 +1,19 @@
 """Fixtures for the unit tests (the set-up shared with the notebooks is in ../conftest.py)."""
 
 import pytest
+from hub_standin import NetworkGuard
+
+
+@pytest.fixture(autouse=True)
+def only_this_machine():
+    """Fail a test that tried to reach any host but this one (name look-ups and connections
+    are refused by :class:`hub_standin.NetworkGuard`, and listed here, even when the code
+    that tried swallowed the error)."""
+    guard = NetworkGuard()
+    uninstall = guard.install()
+    yield
+    uninstall()
+    assert not guard.blocked, f"the test tried to reach {guard.blocked}:\n{guard.stacks[0]}"
 
 
 @pytest.fixture(autouse=True)

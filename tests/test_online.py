@@ -34,7 +34,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from hub_standin import HubStandIn, NetworkGuard, OnlineProcess
+from hub_standin import HubStandIn, OnlineProcess
 from hub_standin.repos import build_repos
 
 pytestmark = pytest.mark.slow  # a child process and a built Hub: about 30 s for the module
@@ -77,13 +77,10 @@ def online(hub, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
-def only_this_machine(online):
-    """Fail the test if it, or the child while running it, tried to reach another host."""
-    guard = NetworkGuard()
-    uninstall = guard.install()
+def child_only_this_machine(online):
+    """Fail the test if the child, while running it, tried to reach another host (this
+    process is guarded by tests/conftest.py)."""
     yield
-    uninstall()
-    assert not guard.blocked, f"tried to reach {guard.blocked}"
     blocked = online.blocked_hosts()
     assert not blocked, "the child tried to reach:\n" + "\n".join(
         f"{host}\n{stack}" for host, stack in blocked)
