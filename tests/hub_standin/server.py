@@ -209,23 +209,31 @@ class HubStandIn:
         start = raw_path.index(f"/{old}") + 1
         return 307, {"Location": raw_path[:start] + new + raw_path[start + len(old):]}, b""
 
-    def _api(self, repo_type: str, rest: str, query: dict, raw_path: str) -> Answer:
+    def _open(self, repo_type: str, rest: str, raw_path: str):
+        """The repository a route names, and the route's action, revision and what follows;
+        or, instead of the repository, the answer: a 404 for an unknown one, a 307 for a
+        legacy name."""
         repo_id, asked, tail = self._find(repo_type, rest)
         if repo_id is None:
-            return _error("RepoNotFound", f"Repository {asked} not found")
+            return _error("RepoNotFound", f"Repository {asked} not found"), "", "", ""
         if asked != repo_id:
-            return self._renamed(raw_path, asked, repo_id)
-        repo = self.repos[(repo_type, repo_id)]
+            return self._renamed(raw_path, asked, repo_id), "", "", ""
         action, _, tail = tail.partition("/")
-        revision, _, folder = tail.partition("/")
-        if action in ("revision", "tree", "paths-info", "commits") and unquote(
-                revision) not in ("main", repo.sha):
-            return _error("RevisionNotFound", f"Invalid rev id: {unquote(revision)}")
+        revision, _, rest = tail.partition("/")
+        return self.repos[(repo_type, repo_id)], action, unquote(revision), unquote(rest)
+
+    def _api(self, repo_type: str, rest: str, query: dict, raw_path: str) -> Answer:
+        repo, action, revision, folder = self._open(repo_type, rest, raw_path)
+        if not isinstance(repo, Repo):
+            return repo
+        if action in ("revision", "tree", "paths-info", "commits") and revision not in (
+                "main", repo.sha):
+            return _error("RevisionNotFound", f"Invalid rev id: {revision}")
         if action in ("", "revision"):
             return _json(200, repo.info_json())
         if action == "tree":
             recursive = query.get("recursive", ["False"])[0].lower() == "true"
-            return _json(200, repo.tree(unquote(folder), recursive))
+            return _json(200, repo.tree(folder, recursive))
         if action == "commits":
             return _json(200, [{"id": repo.sha, "title": "Upload", "message": "",
                                 "authors": [{"user": "stand-in"}],
@@ -238,19 +246,13 @@ class HubStandIn:
         return _error("EntryNotFound", f"no route {action!r} in the stand-in")
 
     def _resolve(self, repo_type: str, rest: str, headers, raw_path: str) -> Answer:
-        repo_id, asked, tail = self._find(repo_type, rest)
-        if repo_id is None:
-            return _error("RepoNotFound", f"Repository {asked} not found")
-        if asked != repo_id:
-            return self._renamed(raw_path, asked, repo_id)
-        repo = self.repos[(repo_type, repo_id)]
-        verb, _, tail = tail.partition("/")
-        revision, _, filename = tail.partition("/")
+        repo, verb, revision, filename = self._open(repo_type, rest, raw_path)
+        if not isinstance(repo, Repo):
+            return repo
         if verb != "resolve":
             return _error("EntryNotFound", f"no route {verb!r} in the stand-in")
-        if unquote(revision) not in ("main", repo.sha):
-            return _error("RevisionNotFound", f"Invalid rev id: {unquote(revision)}")
-        filename = unquote(filename)
+        if revision not in ("main", repo.sha):
+            return _error("RevisionNotFound", f"Invalid rev id: {revision}")
         entry = repo.entry(filename)
         commit = {"X-Repo-Commit": repo.sha}
         if entry is None or entry["type"] != "file":
