@@ -1,10 +1,14 @@
 """Set-up shared by the unit tests and the nbval run of the lessons (tests/README.md): offline
-mode, quiet tokenizers, strict exercise checkers, and the seconds each lesson took."""
+mode, no Hub but a closed local port, quiet tokenizers, strict exercise checkers, and the
+seconds each lesson took."""
 
 import os
 
 os.environ.setdefault("COURSE_MODE", "offline")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# Any Hub request of a test, or of a lesson's kernel, goes to a closed port on this machine
+# and fails at once (tests/test_online.py points its own processes at a local stand-in).
+os.environ.setdefault("HF_ENDPOINT", "http://127.0.0.1:9")
 # A reference solution whose checker says "Not yet" fails the notebook (see tests/README.md).
 os.environ.setdefault("COURSE_EXERCISES_STRICT", "1")
 

@@ -105,7 +105,8 @@ HUB_IDS = {
 table: every function here accepts either form."""
 
 SST2_LABELS = {0: "NEGATIVE", 1: "POSITIVE"}
-"""SST-2's classes: 0 is negative, 1 positive (GLUE's label order)."""
+"""The one table of sentiment class names: SST-2's (GLUE's order: 0 negative, 1 positive),
+which the course's own checkpoints use too (:mod:`course_utils.training`)."""
 
 LABEL_NAMES = {SST2_CHECKPOINTS[key]: SST2_LABELS for key in ("roberta", "albert", "bert")}
 """Class names of the checkpoints whose config calls them ``LABEL_0``/``LABEL_1`` (the
@@ -252,6 +253,10 @@ def load_encoder(name: str | None = None, model_class=AutoModel, **kwargs) -> to
     policy of this module: safetensors when there are, else the ``.bin`` with torch's
     ``weights_only`` loading; never the conversion service. Classes named only ``LABEL_i``
     get their names from :data:`LABEL_NAMES`."""
+    policy = {"use_safetensors", "weights_only", "trust_remote_code"} & set(kwargs)
+    if policy:
+        raise TypeError(f"load_encoder sets {', '.join(sorted(policy))} itself (the weights "
+                        "policy of course_utils.models); call from_pretrained to choose")
     checkpoint = resolve_checkpoint(name)
     with no_safetensors_conversion():
         model = model_class.from_pretrained(
@@ -263,11 +268,13 @@ def load_encoder(name: str | None = None, model_class=AutoModel, **kwargs) -> to
 
 def token_limit(model, tokenizer) -> int:
     """The most tokens ``model`` takes in one text: its position table, less the positions
-    RoBERTa-style embeddings reserve (their position ids start after ``padding_idx``, so
-    roberta-base's 514 positions hold 512 tokens), and at most the tokenizer's own limit
-    (which a tokenizer without one reports as about 1e30)."""
+    a RoBERTa-style table reserves (its position ids start after the padding id, the table's
+    ``padding_idx``, so roberta-base's 514 positions hold 512 tokens), and at most the
+    tokenizer's own limit (which a tokenizer without one reports as about 1e30)."""
     positions = model.config.max_position_embeddings
-    embeddings = getattr(getattr(model, "base_model", model), "embeddings", None)
-    if hasattr(embeddings, "create_position_ids_from_input_ids"):
-        positions -= embeddings.padding_idx + 1
+    base = getattr(model, "base_model", model)
+    table = getattr(getattr(base, "embeddings", None), "position_embeddings", None)
+    reserved = getattr(table, "padding_idx", None)
+    if reserved is not None:
+        positions -= reserved + 1
     return min(tokenizer.model_max_length, positions)

@@ -85,6 +85,10 @@ def current_mode() -> str:
         raise ValueError(f"COURSE_MODE={wanted!r} is not one of {', '.join(MODES)}")
     if wanted == "auto":
         return "online" if not hub_offline() and hub_reachable() else "offline"
+    if wanted == "online" and hub_offline():
+        raise RuntimeError("COURSE_MODE=online, but HF_HUB_OFFLINE or TRANSFORMERS_OFFLINE "
+                           "switches the Hub libraries offline: unset one of them and restart "
+                           "the kernel")
     return wanted
 
 

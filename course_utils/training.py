@@ -13,9 +13,9 @@ from datasets import DatasetDict
 from sklearn.metrics import accuracy_score
 from transformers import DataCollatorWithPadding, PrinterCallback, Trainer, TrainingArguments
 
+from .models import SST2_LABELS as ID2LABEL
 from .runtime import course_seed
 
-ID2LABEL = {0: "NEGATIVE", 1: "POSITIVE"}
 LABEL2ID = {name: i for i, name in ID2LABEL.items()}
 
 

@@ -158,3 +158,36 @@ def test_pyproject_torch_floor_is_the_one_transformers_needs_for_bin_weights():
     assert '"2.6"' in inspect.getsource(import_utils.check_torch_load_is_safe)
     assert not torch_requirement.specifier.contains(Version("2.5.1"))
     assert torch_requirement.specifier.contains(Version("2.6.0"))
+
+
+def test_token_limit_leaves_out_robertas_padding_offset():
+    """roberta-base has 514 positions, but its position ids start after the padding id (1),
+    so 512 tokens at most; BERT-style tables use every position."""
+    from transformers import AutoModel, BertConfig, RobertaConfig
+
+    tiny = {"hidden_size": 16, "num_hidden_layers": 1, "num_attention_heads": 2,
+            "intermediate_size": 32, "vocab_size": 50}
+    roberta = AutoModel.from_config(RobertaConfig(max_position_embeddings=514, **tiny))
+    bert = AutoModel.from_config(BertConfig(max_position_embeddings=512, **tiny))
+
+    class Unlimited:
+        model_max_length = int(1e30)  # what a tokenizer without a limit reports
+
+    assert models.token_limit(roberta, Unlimited) == 512
+    assert models.token_limit(bert, Unlimited) == 512
+    Unlimited.model_max_length = 128
+    assert models.token_limit(roberta, Unlimited) == 128
+
+
+def test_load_encoder_keeps_its_weights_policy():
+    with pytest.raises(TypeError, match="weights policy"):
+        models.load_encoder(None, use_safetensors=False)
+    with pytest.raises(TypeError, match="weights_only"):
+        models.load_encoder(None, weights_only=False)
+
+
+def test_online_mode_with_the_hub_libraries_offline_says_so(monkeypatch):
+    monkeypatch.setenv("COURSE_MODE", "online")
+    monkeypatch.setattr("huggingface_hub.constants.HF_HUB_OFFLINE", True)
+    with pytest.raises(RuntimeError, match="HF_HUB_OFFLINE or TRANSFORMERS_OFFLINE"):
+        models.resolve_checkpoint("roberta-base")

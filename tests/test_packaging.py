@@ -67,3 +67,41 @@ def test_readme_colab_links_use_the_slug_and_exist():
 
 def test_there_are_notebooks():
     assert NOTEBOOKS, "no lesson notebooks found"
+
+
+def test_core_dependencies_include_what_albert_tokenizers_need():
+    """A repository with only ``spiece.model`` (albert-base-v2) needs sentencepiece and
+    protobuf to build its tokenizer (tests/test_online.py loads one)."""
+    core = {_name(r) for r in tomllib.loads((ROOT / "pyproject.toml").read_text())[
+        "project"]["dependencies"]}
+    assert {"sentencepiece", "protobuf"} <= core
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
+def test_colab_setup_cell_installs_only_what_colab_lacks(notebook, monkeypatch):
+    """Every core dependency is one Colab has (pip keeps those; JupyterLab is the ``lab``
+    extra), and the lesson's setup cell, run as Colab would, installs the course with exactly
+    the extras the lesson uses (``deploy`` where it imports course_utils.deploy), nothing
+    outside Colab."""
+    import subprocess
+    import types
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    core = {_name(r) for r in project["dependencies"]}
+    assert core <= colab_badges.COLAB_PREINSTALLED, core - colab_badges.COLAB_PREINSTALLED
+    assert "jupyterlab" not in core
+    assert "jupyterlab" in {_name(r) for r in project["optional-dependencies"]["lab"]}
+
+    cells = nbformat.read(notebook, as_version=4).cells
+    uses_deploy = any("course_utils.deploy" in c.source or "import deploy" in c.source
+                      for c in cells[2:] if c.cell_type == "code")
+    extras = "offline,deploy" if uses_deploy else "offline"
+    calls = []
+    monkeypatch.setattr(subprocess, "run", lambda command, **kwargs: calls.append(command))
+    exec(cells[1].source, {})  # noqa: S102 (the cell itself) outside Colab: nothing
+    assert calls == []
+    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    exec(cells[1].source, {})  # noqa: S102 (the cell itself, as Colab runs it)
+    spec = f"bert-descendants-course[{extras}] @ git+https://github.com/{colab_badges.repo_slug()}"
+    assert calls == [[sys.executable, "-m", "pip", "install", "-q", "--upgrade-strategy",
+                      "only-if-needed", spec]]

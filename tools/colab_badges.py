@@ -21,9 +21,9 @@ EXTRAS = {"06_application.ipynb": "offline,deploy"}
 """The course's extras a lesson needs in Colab beyond ``offline`` (lesson 06 runs ONNX)."""
 
 COLAB_PREINSTALLED = frozenset({
-    "torch", "transformers", "tokenizers", "datasets", "safetensors", "accelerate",
-    "scikit-learn", "pandas", "numpy", "matplotlib", "ipywidgets", "tqdm", "psutil",
-    "filelock", "sentencepiece", "protobuf",
+    "torch", "transformers", "tokenizers", "datasets", "huggingface-hub", "safetensors",
+    "accelerate", "scikit-learn", "pandas", "numpy", "matplotlib", "ipywidgets", "tqdm",
+    "psutil", "filelock", "sentencepiece", "protobuf",
 })
 """Packages Colab's runtime already has: every core dependency of the course is one of them
 (a test checks it), so that the setup cell adds only the course package, its ``offline``

@@ -163,7 +163,11 @@ def distil_online(layers: list[int] | None = None, epochs: float = 3, seed: int 
     from transformers import AutoModelForSequenceClassification
 
     from ..models import SST2_CHECKPOINTS, load_encoder, load_tokenizer
+    from ..runtime import device
 
+    if examples is None and device().type == "cpu":
+        print("no GPU: distilling on all of SST-2 (67,349 sentences) takes hours on a CPU; "
+              "pass examples=2000 for a trial run, or use a GPU runtime")
     name = SST2_CHECKPOINTS["bert"]
     teacher = load_encoder(name, AutoModelForSequenceClassification)
     tokenizer = student_tokenizer(load_tokenizer(name))

@@ -5,7 +5,8 @@ tokenizers trained on the course's reviews corpus, laid out as the real reposito
 - the four base checkpoints (masked-LM heads, safetensors; BERT also ``pytorch_model.bin``),
   each also reachable by its legacy name (``bert-base-uncased`` -> ``google-bert/...``);
 - the SST-2 checkpoints: DistilBERT's (safetensors, NEGATIVE/POSITIVE) and the three
-  ``textattack`` ones (only ``pytorch_model.bin``, LABEL_0/LABEL_1, no ``tokenizer.json``);
+  ``textattack`` ones (only ``pytorch_model.bin``, LABEL_0/LABEL_1, no ``tokenizer.json``;
+  RoBERTa's ``.bin`` in torch's legacy, pre-1.6 file format, as the 2020 uploads are);
 - ``nyu-mll/glue`` (legacy name ``glue``) with a small ``sst2`` configuration in parquet.
 
 RoBERTa keeps its 514 position embeddings and no ``model_max_length`` (as the real one), ALBERT
@@ -17,12 +18,13 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from course_utils.models import SST2_LABELS
+
 from .server import Repo
 
 TINY = {"hidden_size": 32, "num_hidden_layers": 2, "num_attention_heads": 2,
         "intermediate_size": 64}
 TINY_DISTILBERT = {"dim": 32, "n_layers": 2, "n_heads": 2, "hidden_dim": 64}
-SST2_NAMES = {0: "NEGATIVE", 1: "POSITIVE"}
 WORDPIECE_SPECIALS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 BPE_SPECIALS = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
 
@@ -97,15 +99,17 @@ def _model(name: str, head: str, vocab_size: int, seed: int, **fields):
 
 def _repo(repo_id: str, model, tokenizer_files: dict[str, bytes], folder: Path,
           weights: str = "safetensors", aliases: tuple[str, ...] = ()) -> Repo:
-    """Save ``model`` (``weights``: "safetensors", "bin" or "both") beside the tokenizer's
-    files and read the folder back as a :class:`Repo`."""
+    """Save ``model`` (``weights``: "safetensors", "bin", "legacy bin" (torch's pre-1.6
+    format) or "both") beside the tokenizer's files and read the folder back as a
+    :class:`Repo`."""
     import torch
 
     target = folder / repo_id
     model.save_pretrained(target)
-    if weights in ("bin", "both"):
-        torch.save(model.state_dict(), target / "pytorch_model.bin")
-    if weights == "bin":
+    if weights in ("bin", "legacy bin", "both"):
+        torch.save(model.state_dict(), target / "pytorch_model.bin",
+                   _use_new_zipfile_serialization=weights != "legacy bin")
+    if weights in ("bin", "legacy bin"):
         (target / "model.safetensors").unlink()
     return Repo(repo_id, {**_folder_files(target), **tokenizer_files}, aliases=aliases)
 
@@ -174,14 +178,14 @@ def build_repos(folder: Path) -> list[Repo]:
         _repo("albert/albert-base-v2", mlm("albert-base-v2", "spm"), spm_files, folder,
               aliases=("albert-base-v2",)),
         _repo("distilbert/distilbert-base-uncased-finetuned-sst-2-english",
-              sst2("distilbert-base-uncased", "wp", id2label=SST2_NAMES,
-                   label2id={v: k for k, v in SST2_NAMES.items()}),
+              sst2("distilbert-base-uncased", "wp", id2label=SST2_LABELS,
+                   label2id={v: k for k, v in SST2_LABELS.items()}),
               {**wp_files, **wp_config}, folder,
               aliases=("distilbert-base-uncased-finetuned-sst-2-english",)),
         _repo("textattack/bert-base-uncased-SST-2", sst2("bert-base-uncased", "wp"),
               {**wp_files, **wp_config}, folder, weights="bin"),
         _repo("textattack/roberta-base-SST-2", sst2("roberta-base", "bpe"), bpe_files, folder,
-              weights="bin"),
+              weights="legacy bin"),
         _repo("textattack/albert-base-v2-SST-2", sst2("albert-base-v2", "spm"), spm_files,
               folder, weights="bin"),
         _glue(folder, texts),

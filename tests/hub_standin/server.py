@@ -13,6 +13,12 @@ Routes, as the Hub answers them (``huggingface_hub`` 2.x reads these headers):
   ``EntryNotFound`` (the last with ``X-Repo-Commit``, as the Hub sends it).
 - A renamed repository (``bert-base-uncased`` is now ``google-bert/bert-base-uncased``)
   answers every route with a 307 to the same route under its new name.
+
+Where it differs from the Hub, knowingly: an unknown repository is a 404 (the Hub answers an
+anonymous request with a 401, which ``huggingface_hub`` reports as the same
+``RepositoryNotFoundError``); no Xet storage (no ``X-Xet-*`` headers: the online tests set
+``HF_HUB_DISABLE_XET=1``, so files come over plain HTTP, as from a mirror); no gated or
+private repositories, no authentication.
 """
 
 from __future__ import annotations

@@ -12,7 +12,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
 
 from .guard import NetworkGuard
 
@@ -42,24 +41,41 @@ def _initialize(environment: dict[str, str], unset: tuple[str, ...]) -> None:
 
 
 def blocked_hosts() -> list[tuple[str, str]]:
-    """Hosts the child's network guard refused so far, each with where it was asked from."""
-    return list(zip(_GUARD.blocked, _GUARD.stacks))
+    """Hosts the child's network guard refused since the last call, each with where it was
+    asked from (the list is cleared, so that a refusal fails only the test that caused it)."""
+    refused = list(zip(_GUARD.blocked, _GUARD.stacks))
+    _GUARD.blocked.clear()
+    _GUARD.stacks.clear()
+    return refused
 
 
 class OnlineProcess:
     """One child process with ``environment`` set and the names in ``unset`` removed."""
 
     def __init__(self, environment: dict[str, str], unset: tuple[str, ...] = ()):
-        self._pool = ProcessPoolExecutor(
-            max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-            initializer=_initialize, initargs=(environment, unset))
+        self._start = (environment, unset)
+        self._pool = self._new_pool()
+
+    def _new_pool(self):
+        context = multiprocessing.get_context("spawn")
+        return context.Pool(1, initializer=_initialize, initargs=self._start)
 
     def run(self, function, *args, timeout: float = 120, **kwargs):
-        """``function(*args, **kwargs)`` in the child (a module-level function); its value."""
-        return self._pool.submit(function, *args, **kwargs).result(timeout=timeout)
+        """``function(*args, **kwargs)`` in the child (a module-level function); its value.
+        Past ``timeout`` seconds the child is killed (a fresh one serves the next call) and
+        ``TimeoutError`` raised: a stuck download never hangs the test run."""
+        job = self._pool.apply_async(function, args, kwargs)
+        try:
+            return job.get(timeout)
+        except multiprocessing.TimeoutError:
+            self._pool.terminate()
+            self._pool = self._new_pool()
+            raise TimeoutError(f"{function.__name__} took over {timeout:.0f} s in the online "
+                               "child") from None
 
     def blocked_hosts(self) -> list[tuple[str, str]]:
         return self.run(blocked_hosts)
 
     def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool.terminate()
+        self._pool.join()
