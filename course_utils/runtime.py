@@ -63,10 +63,11 @@ def hub_url() -> str:
 def hub_offline() -> bool:
     """Are the Hub libraries switched offline? ``huggingface_hub``'s own answer (which
     transformers and datasets use): ``HF_HUB_OFFLINE`` or ``TRANSFORMERS_OFFLINE`` set to 1,
-    true, yes or on when it was imported."""
+    true, yes or on when it was imported (``constants.HF_HUB_OFFLINE``: what the newer
+    releases' ``is_offline_mode()`` returns, and there in every release from 1.0)."""
     from huggingface_hub import constants
 
-    return constants.is_offline_mode()
+    return constants.HF_HUB_OFFLINE
 
 
 def hub_reachable(timeout: float = PROBE_TIMEOUT_S) -> bool:
