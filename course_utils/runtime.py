@@ -88,8 +88,8 @@ def current_mode() -> str:
         return "online" if not hub_offline() and hub_reachable() else "offline"
     if wanted == "online" and hub_offline():
         raise RuntimeError("COURSE_MODE=online, but HF_HUB_OFFLINE or TRANSFORMERS_OFFLINE "
-                           "switches the Hub libraries offline: unset one of them and restart "
-                           "the kernel")
+                           "switches the Hub libraries offline: unset them and restart the "
+                           "kernel, or use COURSE_MODE=offline")
     return wanted
 
 
