@@ -218,6 +218,7 @@ def cache_root() -> Path:
 
 def output_dir() -> Path:
     """Where a run writes what it measured (the claim ledger): ``COURSE_OUTPUT_DIR``, or
-    ``output/`` in :func:`cache_root`."""
-    folder = os.environ.get("COURSE_OUTPUT_DIR") or cache_root() / "output"
-    return Path(folder).expanduser()
+    ``output/`` in :func:`cache_root`; created if missing (lesson 06 may be the first run)."""
+    folder = Path(os.environ.get("COURSE_OUTPUT_DIR") or cache_root() / "output").expanduser()
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
