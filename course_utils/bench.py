@@ -84,10 +84,23 @@ def checkpoint_bytes(model) -> int:
         return sum(f.stat().st_size for f in Path(folder).glob("*.safetensors"))
 
 
-def peak_memory_during(fn: Callable[[], object], interval: float = 0.002) -> int:
-    """Peak growth of this process's resident memory (bytes) while ``fn()`` runs, sampled
-    every ``interval`` seconds. What else the process holds shifts it (allocations reuse freed
-    pages): call it through :func:`peak_memory_in_fresh_processes`."""
+def peak_memory_during(fn: Callable[[], object], interval: float = 0.002,
+                       device=None) -> int:
+    """Peak growth of memory (bytes) while ``fn()`` runs, on ``device`` (default: the course's).
+    On the CPU: this process's resident memory, sampled every ``interval`` seconds; what else
+    the process holds shifts it (allocations reuse freed pages): call it through
+    :func:`peak_memory_in_fresh_processes`. On a GPU: the peak of the memory torch's
+    allocator handed out, above what it held before (exact, no sampling)."""
+    from .runtime import device as course_device
+
+    where = torch.device(device) if device is not None else course_device()
+    if where.type == "cuda":
+        torch.cuda.synchronize(where)
+        torch.cuda.reset_peak_memory_stats(where)
+        held = torch.cuda.memory_allocated(where)
+        fn()
+        torch.cuda.synchronize(where)
+        return torch.cuda.max_memory_allocated(where) - held
     process = psutil.Process()
     baseline = process.memory_info().rss
     peak = baseline
@@ -112,7 +125,8 @@ def peak_memory_during(fn: Callable[[], object], interval: float = 0.002) -> int
 def peak_memory_in_fresh_processes(calls: dict[str, Callable[[], object]],
                                    warm_ups: dict[str, Callable[[], object]] | None = None
                                    ) -> dict[str, int]:
-    """Peak growth of resident memory (bytes) while each call runs, each in a fresh Python
+    """Peak growth of memory (bytes, :func:`peak_memory_during`: resident memory on the CPU,
+    the allocator's peak on a GPU) while each call runs, each in a fresh Python
     process of its own: nothing of this process counts (no other model, no cache, no
     allocator history), so the order of measurements cannot change the result. A call's
     ``warm_ups`` entry runs first, unmeasured, in the same process, to pay first-use costs
@@ -148,7 +162,7 @@ def with_ratios(table: pd.DataFrame, reference: str, columns: list[str]) -> pd.D
 
 def _synchronise() -> None:
     """Wait for queued GPU work, so a timer stops when the work is done (no-op on a CPU)."""
-    if torch.cuda.is_available():
+    if torch.cuda.is_initialized():
         torch.cuda.synchronize()
 
 

@@ -149,10 +149,13 @@ def reference_config(name: str, **overrides) -> PretrainedConfig:
 
 
 def build_reference_model(name: str, seed: int = 0, **overrides) -> torch.nn.Module:
-    """The full-size bare encoder ``name`` with random weights, in eval mode."""
+    """The full-size bare encoder ``name`` with random weights, in eval mode, on the course's
+    device (the weights are drawn on the CPU, so they are the same on every device; built
+    under ``torch.device("meta")``, it stays there: shapes only, no memory)."""
     config = reference_config(name, **overrides)
     torch.manual_seed(seed)
-    return AutoModel.from_config(config).eval()
+    model = AutoModel.from_config(config).eval()
+    return model if next(model.parameters()).is_meta else model.to(device())
 
 
 def parameter_count(module: torch.nn.Module) -> int:

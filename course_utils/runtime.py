@@ -16,6 +16,7 @@ import platform
 import random
 import threading
 import urllib.request
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
@@ -98,42 +99,161 @@ def is_online() -> bool:
     return current_mode() == "online"
 
 
-def device() -> torch.device:
-    """CUDA when present (Colab), else the CPU."""
-    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+DEVICES = ("cpu", "cuda")
+PRECISIONS = ("bf16", "fp16", "fp32")
+_OFF, _ON = ("0", "false", "no", "off"), ("", "1", "true", "yes", "on", "auto")
+_SETTINGS = ("COURSE_DEVICE", "COURSE_MIXED_PRECISION", "COURSE_THREADS", SEED_VARIABLE)
 
 
-def _mixed_precision_allowed() -> bool:
-    return os.environ.get("COURSE_MIXED_PRECISION", "1").strip().lower() not in ("0", "false",
-                                                                                 "no")
+@dataclass(frozen=True)
+class Runtime:
+    """Where and how this process computes: the one answer every builder, loader, training
+    run, inference path, benchmark and export of the course reads (:func:`context`).
+
+    ``device``: ``cuda`` when torch sees a GPU, else the CPU (``COURSE_DEVICE=cpu|cuda``).
+    ``precision``: the mixed-precision policy on that device: ``bf16`` where the hardware
+    computes in bf16 natively (an Ampere or newer GPU; a CPU with AVX-512 BF16), ``fp16`` on a
+    GPU without it (a T4), else ``fp32`` (``COURSE_MIXED_PRECISION=0`` turns it off, ``fp16``
+    forces the T4 path on any GPU). ``threads``: torch's CPU threads (``COURSE_THREADS``,
+    default the cores, at most 4). ``seed``: ``COURSE_SEED`` (default 0). The mode (offline or
+    online) is :attr:`mode`, asked of the network the first time it is read.
+    """
+
+    device: torch.device
+    precision: str
+    threads: int
+    seed: int
+
+    @property
+    def mode(self) -> str:
+        return current_mode()
+
+    @property
+    def half_dtype(self) -> torch.dtype | None:
+        """The 16-bit type this device computes in natively (None where it has none)."""
+        return {"bf16": torch.bfloat16, "fp16": torch.float16}.get(self.precision)
+
+    def training_arguments(self, mixed: bool = True) -> dict:
+        """``TrainingArguments`` that put a ``Trainer`` on this device and, with ``mixed``,
+        in this precision (fp16 comes with the Trainer's gradient scaler)."""
+        settings = {"use_cpu": self.device.type == "cpu"}
+        if mixed and self.precision != "fp32":
+            settings[self.precision] = True
+        return settings
+
+    def facts(self) -> dict:
+        return {"device": self.device_name(), "precision": self.precision,
+                "threads": self.threads, "seed": self.seed}
+
+    def device_name(self) -> str:
+        if self.device.type == "cuda":
+            return f"cuda ({torch.cuda.get_device_name(self.device)})"
+        return "cpu"
 
 
-def native_bf16() -> bool:
-    """Does this machine compute in bf16 natively (a CUDA GPU that has it, a CPU with AVX-512
-    BF16 instructions)? Without them bf16 is emulated, dozens of times slower than fp32.
-    ``COURSE_MIXED_PRECISION=0`` answers no (to run as a laptop without bf16 would)."""
-    if not _mixed_precision_allowed():
-        return False
-    if torch.cuda.is_available():
-        return torch.cuda.is_bf16_supported()
+_contexts: dict[tuple, Runtime] = {}
+
+
+def context() -> Runtime:
+    """The process's :class:`Runtime`, decided once from the environment and the hardware
+    (decided again only if a ``COURSE_*`` setting changes). A setting that cannot be honoured
+    is a one-line error that names what is available."""
+    key = tuple(os.environ.get(name) for name in _SETTINGS)
+    if key not in _contexts:
+        chosen = _chosen_device()
+        _contexts.clear()
+        _contexts[key] = Runtime(chosen, _precision(chosen), default_threads(), course_seed())
+    return _contexts[key]
+
+
+def refresh() -> Runtime:
+    """Decide the context again (after the hardware answers differently, in tests)."""
+    _contexts.clear()
+    return context()
+
+
+def _available_devices() -> list[str]:
+    return ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+
+
+def _chosen_device() -> torch.device:
+    wanted = os.environ.get("COURSE_DEVICE", "").strip().lower()
+    available = _available_devices()
+    if not wanted:
+        return torch.device(available[-1])
+    if wanted not in DEVICES:
+        raise ValueError(f"COURSE_DEVICE={wanted!r} is not one of {', '.join(DEVICES)}; "
+                         f"available here: {', '.join(available)}")
+    if wanted not in available:
+        raise RuntimeError(f"COURSE_DEVICE={wanted}, but torch {torch.__version__} sees no "
+                           f"CUDA GPU here; available here: {', '.join(available)} (unset "
+                           "COURSE_DEVICE, or pick a GPU runtime)")
+    return torch.device(wanted)
+
+
+def _hardware_bf16(where: torch.device) -> bool:
+    if where.type == "cuda":
+        try:  # emulated bf16 (a T4) does not count
+            return torch.cuda.is_bf16_supported(including_emulation=False)
+        except TypeError:  # torch before 2.3 counts no emulation
+            return torch.cuda.is_bf16_supported()
     return bool(getattr(torch.cpu, "_is_avx512_bf16_supported", lambda: False)())
 
 
+def _precision(where: torch.device) -> str:
+    switch = os.environ.get("COURSE_MIXED_PRECISION", "").strip().lower()
+    if switch in _OFF:
+        return "fp32"
+    if switch == "fp16":
+        if where.type != "cuda":
+            raise ValueError("COURSE_MIXED_PRECISION=fp16 needs a CUDA GPU (fp16 training is "
+                             "slow or unsupported on a CPU); unset it, or use 0")
+        return "fp16"
+    if switch == "bf16":
+        if not _hardware_bf16(where):
+            raise ValueError(f"COURSE_MIXED_PRECISION=bf16, but this {where.type} has no "
+                             "native bf16; unset it (the course picks fp16 or fp32), or use 0")
+        return "bf16"
+    if switch not in _ON:
+        raise ValueError(f"COURSE_MIXED_PRECISION={switch!r} is not one of 1 (automatic), 0 "
+                         "(off), fp16, bf16")
+    if _hardware_bf16(where):
+        return "bf16"
+    return "fp16" if where.type == "cuda" else "fp32"
+
+
+def device() -> torch.device:
+    """The course's device: CUDA when present (Colab's GPU runtime), else the CPU;
+    ``COURSE_DEVICE`` overrides (:func:`context`)."""
+    return context().device
+
+
+def native_bf16(where: torch.device | str | None = None) -> bool:
+    """Does ``where`` (default: the course's device) compute in bf16 natively (a GPU that has
+    it, not one that emulates it; a CPU with AVX-512 BF16)? Emulated, bf16 is dozens of times
+    slower than fp32. ``COURSE_MIXED_PRECISION=0`` answers no (to run as a laptop would)."""
+    where = device() if where is None else torch.device(where)
+    if os.environ.get("COURSE_MIXED_PRECISION", "").strip().lower() in _OFF:
+        return False
+    return _hardware_bf16(where)
+
+
 def mixed_precision() -> dict:
-    """``TrainingArguments`` for mixed-precision training where the hardware does it natively:
-    bf16 on a CUDA GPU that has it, else fp16; bf16 on a CPU with AVX-512 BF16 instructions
-    (1.5x faster distillation measured on the course's 2-core CI machine); else nothing.
-    ``COURSE_MIXED_PRECISION=0`` switches it off (to run as a laptop without bf16 would)."""
-    if not _mixed_precision_allowed():
-        return {}
-    if torch.cuda.is_available():
-        return {"bf16": True} if native_bf16() else {"fp16": True}
-    return {"bf16": True, "use_cpu": True} if native_bf16() else {}
+    """``TrainingArguments`` for training on the course's device in its precision
+    (:meth:`Runtime.training_arguments`): bf16 where native, fp16 on a GPU without bf16 (with
+    the Trainer's gradient scaler), else none; ``use_cpu`` on the CPU."""
+    return context().training_arguments(mixed=True)
 
 
 def default_threads() -> int:
     """Threads for torch: ``COURSE_THREADS`` or the number of cores, at most 4."""
-    return int(os.environ.get("COURSE_THREADS", min(4, os.cpu_count() or 1)))
+    value = os.environ.get("COURSE_THREADS", "").strip()
+    if not value:
+        return min(4, os.cpu_count() or 1)
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"COURSE_THREADS={value!r} is not a positive whole number; unset it "
+                         "or use for example COURSE_THREADS=2")
+    return int(value)
 
 
 def course_seed() -> int:
@@ -148,14 +268,12 @@ def course_seed() -> int:
 
 
 def seed_everything(seed: int | None = None) -> None:
-    """Seed Python, NumPy and torch so that every run on one machine gives the same numbers
-    (``seed`` None: the run's seed, :func:`course_seed`)."""
+    """Seed Python, NumPy and torch (and the GPU's generators) so that every run on one
+    machine gives the same numbers (``seed`` None: the run's seed, :func:`course_seed`)."""
     seed = course_seed() if seed is None else seed
     random.seed(seed)
     np.random.seed(seed)
-    torch.manual_seed(seed)
-    if torch.cuda.is_available():
-        torch.cuda.manual_seed_all(seed)
+    torch.manual_seed(seed)  # also seeds every CUDA device
 
 
 def _version(package: str) -> str:
@@ -183,27 +301,30 @@ def cpu_kernels() -> str:
 
 
 def machine_facts() -> dict:
-    """What a measured number depends on: mode, device, threads, CPU kernels, precision, seed
+    """What a measured number depends on: mode, device, precision, threads, CPU kernels, seed
     and library versions (the banner, and every claim ledger entry)."""
+    run = context()
     return {
         "mode": current_mode(),
-        "device": str(device()),
+        "device": run.device_name(),
+        "precision": run.precision,
         "threads": torch.get_num_threads(),
         "cpu": platform.processor() or platform.machine(),
         "kernels": cpu_kernels(),
-        "mixed precision": "bf16/fp16" if mixed_precision() else "off",
-        "seed": course_seed(),
+        "seed": run.seed,
         "python": platform.python_version(),
         **{pkg: _version(pkg) for pkg in ("torch", "transformers", "tokenizers", "datasets")},
     }
 
 
 def setup_lesson(seed: int | None = None, quiet: bool = False) -> dict:
-    """Prepare a lesson: fix threads, seed everything, print and return the banner facts."""
-    torch.set_num_threads(default_threads())
+    """Prepare a lesson from the runtime context (:func:`context`): fix threads, seed
+    everything, print and return the banner facts."""
+    run = context()
+    torch.set_num_threads(run.threads)
     seed_everything(seed)
     quiet_libraries()
-    facts = {**machine_facts(), "seed": course_seed() if seed is None else seed}
+    facts = {**machine_facts(), "seed": run.seed if seed is None else seed}
     if not quiet:
         print(" | ".join(f"{key}: {value}" for key, value in facts.items()))
     return facts

@@ -47,6 +47,15 @@ def validated_texts(texts) -> list[str]:
     return texts
 
 
+def is_length_error(error: Exception, n_tokens: int, limit: int) -> bool:
+    """Is ``error`` the model refusing a text of ``n_tokens`` tokens, longer than its ``limit``
+    positions (torch's shape error names both sizes), and not another failure that happens
+    to be a ``RuntimeError`` too (token ids on the CPU for a model on a GPU)?"""
+    message = str(error)
+    return (isinstance(error, (RuntimeError, IndexError)) and f"({n_tokens})" in message
+            and f"({limit})" in message)
+
+
 def default_batch_size(device: torch.device) -> int:
     """Small batches on a CPU, where every padded position costs compute (lesson 00 shows how
     the padding share grows with the batch size); large ones on a GPU."""

@@ -25,7 +25,8 @@ from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
 from .data import load_reviews
 from .models import PACKAGED_ENCODER, load_encoder, load_tokenizer
-from .runtime import cache_root, course_seed, device, seed_everything
+from .runtime import cache_root, course_seed, seed_everything
+from .runtime import device as course_device
 from .training import ID2LABEL, LABEL2ID, Settings, fine_tune
 
 MANIFEST = "manifest.json"
@@ -147,9 +148,10 @@ def _build(name: str, recipe: Recipe, folder: Path) -> None:
           "~/.cache/bert-descendants-course)")
 
 
-def load(name: str, rebuild: bool = False):
-    """The cached checkpoint ``name`` as ``(model, tokenizer)``, in eval mode."""
+def load(name: str, rebuild: bool = False, device: str | None = None):
+    """The cached checkpoint ``name`` as ``(model, tokenizer)``, in eval mode, on the course's
+    device (:func:`runtime.device`) or on ``device`` (lesson 06 asks for the CPU by name)."""
     folder = checkpoint_path(name, rebuild)
     model = AutoModelForSequenceClassification.from_pretrained(
         folder, use_safetensors=True, trust_remote_code=False)
-    return model.to(device()).eval(), AutoTokenizer.from_pretrained(folder)
+    return model.to(device or course_device()).eval(), AutoTokenizer.from_pretrained(folder)

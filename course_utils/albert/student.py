@@ -10,6 +10,7 @@ import torch
 from transformers import AlbertConfig, AlbertForSequenceClassification
 
 from ..evaluation import REVIEW_MAX_TOKENS, evaluate
+from ..inference import model_device
 from ..models import parameter_count as count_parameters  # a shared tensor counts once
 
 
@@ -85,7 +86,7 @@ def albert_from_teacher(teacher, embedding: int = 128,
     """
     source = teacher.bert
     config = student_config(teacher, embedding, shared=shared_layer is not None)
-    student = AlbertForSequenceClassification(config).eval()
+    student = AlbertForSequenceClassification(config).to(model_device(teacher)).eval()
     emb, target = source.embeddings, student.albert.embeddings
     tables = embedding_tables(teacher)
     rank = min(embedding - 1, config.hidden_size)
@@ -93,7 +94,7 @@ def albert_from_teacher(teacher, embedding: int = 128,
     # an E x (E - 1) orthonormal basis of the vectors whose entries sum to zero
     helmert = torch.linalg.qr(torch.cat([torch.ones(embedding, 1),
                                          torch.eye(embedding)[:, :embedding - 1]], 1))[0]
-    inside = helmert[:, 1:rank + 1].double()  # E x rank
+    inside = helmert[:, 1:rank + 1].double().to(basis.device)  # E x rank, where the tables are
     for table, module in zip(tables, (target.word_embeddings, target.position_embeddings,
                                       target.token_type_embeddings)):
         module.weight.copy_((table.double() @ basis.double().T @ inside.T).float())

@@ -9,7 +9,7 @@
 
 from .baseline import analyze_sentiment, pipeline_labels, seed_loop, text_classifier
 from .choose import TEAMS, Team, decisions, pareto_front, plot_pareto, within_reference
-from .machine import matmul_rate, review_flops
+from .machine import machine_peaks, matmul_rate, review_flops
 from .measure import (
     fp32_of,
     fresh_process_profile,
@@ -20,6 +20,7 @@ from .measure import (
 )
 
 __all__ = ["TEAMS", "Team", "analyze_sentiment", "decisions", "fp32_of",
-           "fresh_process_profile", "fresh_profiles", "latency_percentiles", "matmul_rate",
+           "fresh_process_profile", "fresh_profiles", "latency_percentiles", "machine_peaks",
+           "matmul_rate",
            "measure_variants", "padding_and_speed", "pareto_front", "pipeline_labels",
            "plot_pareto", "review_flops", "seed_loop", "text_classifier", "within_reference"]

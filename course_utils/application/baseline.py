@@ -7,9 +7,10 @@ import torch
 
 
 def analyze_sentiment(text, model, tokenizer, truncation=False):
-    """The seed course's function, line for line; ``truncation`` is the one fix it needs
-    (without it, a review longer than the model's 512 positions crashes the model)."""
-    inputs = tokenizer(text, return_tensors="pt", truncation=truncation)
+    """The seed course's function, line for line, but for two fixes: ``truncation`` (without
+    it, a review longer than the model's 512 positions crashes the model) and the inputs sent
+    to the model's device (on a GPU, token ids left on the CPU crash it too)."""
+    inputs = tokenizer(text, return_tensors="pt", truncation=truncation).to(model.device)
     with torch.no_grad():
         outputs = model(**inputs)
     probabilities = torch.nn.functional.softmax(outputs.logits, dim=-1)

@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..bench import MB, interleaved_calls
 from ..evaluation import Scored, score
+from ..inference import model_device
 from ..metrics import accuracy
 from .machine import review_flops
 
@@ -32,7 +33,8 @@ def fresh_process_profile(name: str, texts: list[str]) -> dict[str, float]:
     """Run in a fresh process: build the variant ``name`` (timed: the load time; the resident
     memory once it is loaded), score ``texts``, and return the process's peak resident memory
     (all it held, Python and the libraries included: what a server running only this variant
-    needs)."""
+    needs); for a variant on a GPU also the peak of GPU memory its tensors took (torch's
+    allocator statistics)."""
     import psutil
     import torch
 
@@ -51,9 +53,12 @@ def fresh_process_profile(name: str, texts: list[str]) -> dict[str, float]:
         loaded["rss"] = process.memory_info().rss
         analyzer.predict_polarity(texts)
 
-    growth = peak_memory_during(load_and_score)
-    return {"load s": loaded["s"], "resident MB (loaded)": loaded["rss"] / MB,
-            "peak MB (fresh process)": (before + growth) / MB}
+    growth = peak_memory_during(load_and_score, device="cpu")
+    profile = {"load s": loaded["s"], "resident MB (loaded)": loaded["rss"] / MB,
+               "peak MB (fresh process)": (before + growth) / MB}
+    if torch.cuda.is_available() and torch.cuda.max_memory_allocated() > 0:
+        profile["GPU peak MB"] = torch.cuda.max_memory_allocated() / MB
+    return profile
 
 
 def fresh_profiles(names, texts: list[str]) -> dict[str, dict[str, float]]:
@@ -92,8 +97,8 @@ def measure_variants(analyzers: dict, splits, peaks: dict[str, float],
                      reference: str = "teacher-fp32", latency_reviews: int = 20,
                      repeats: int = 3) -> pd.DataFrame:
     """One row per variant of ``analyzers`` (name: analyzer), all measured in this run on the
-    test and challenge reviews. ``peaks``: the machine's FLOP rate per dtype (``"fp32"``,
-    ``"bf16"``) for the share-of-peak column. Throughput: the test reviews scored
+    test and challenge reviews. ``peaks``: the machine's FLOP rate per number
+    format (:func:`machine.machine_peaks`) for the share-of-peak column. Throughput: the test reviews scored
     round-robin across the variants, ``repeats`` times (the challenge pass before is the
     warm-up; the test accuracy is that of the timed passes' predictions). Hidden columns
     (``_`` prefix) keep what the claims need: accuracies, predictions and timings."""
@@ -122,7 +127,7 @@ def measure_variants(analyzers: dict, splits, peaks: dict[str, float],
             "agrees with its fp32": (_agreement(on_test.predicted, own[0].predicted)
                                      if own else float("nan")),
             "latency p50 ms": p50 * 1e3, "latency p90 ms": p90 * 1e3,
-            "reviews/s": len(texts) / seconds,
+            "reviews/s": len(texts) / seconds, "runs on": runs_on(analyzer),
             **_flop_rate(analyzer, texts, seconds, name, peaks), **_sizes(analyzer),
             "_test": on_test.accuracy, "_predicted": on_test.predicted, "_timing": timings[name],
         }
@@ -130,10 +135,24 @@ def measure_variants(analyzers: dict, splits, peaks: dict[str, float],
 
 
 def fp32_of(name: str) -> str | None:
-    """The fp32 torch variant a variant was made from (``None`` for the lexicon)."""
+    """The fp32 torch variant a variant was made from, on the same device (``None`` for the
+    lexicon)."""
     from ..deploy import parse
 
-    return None if name == "vader" else f"{parse(name)[0]}-fp32"
+    if name == "vader":
+        return None
+    model, fmt = parse(name)
+    return f"{model}-cuda-fp32" if fmt.startswith("cuda-") else f"{model}-fp32"
+
+
+def runs_on(analyzer) -> str:
+    """Where a variant computes: a torch device, ONNX Runtime's provider, or the lexicon."""
+    model = getattr(analyzer, "model", None)
+    if model is None:
+        return "cpu (Python)"
+    if hasattr(model, "provider"):
+        return f"onnxruntime {model.provider}"
+    return str(model_device(model))
 
 
 def _agreement(a: list[int], b: list[int]) -> float:
@@ -146,8 +165,10 @@ def _flop_rate(analyzer, texts, seconds: float, name: str, peaks: dict) -> dict[
     model = getattr(analyzer, "model", None)
     if model is None:
         return {"GFLOP/s": float("nan"), "share of its format's peak": float("nan")}
+    from ..deploy import parse
+
     rate = review_flops(model.config, analyzer.token_counts(texts)) / seconds
-    peak = peaks.get(name.rsplit("-", 1)[-1], float("nan"))
+    peak = peaks.get(parse(name)[1].removeprefix("onnx-"), float("nan"))
     return {"GFLOP/s": rate / 1e9, "share of its format's peak": rate / peak}
 
 

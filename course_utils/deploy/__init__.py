@@ -6,6 +6,7 @@ interface, and the ``course-sentiment`` console script (:mod:`.cli`) that scores
 """
 
 from .variants import (
+    GPU_VARIANTS,
     MODELS,
     ONLINE_VARIANTS,
     TOKEN_BUDGET,
@@ -21,6 +22,6 @@ from .variants import (
     weight_bytes,
 )
 
-__all__ = ["MODELS", "ONLINE_VARIANTS", "TOKEN_BUDGET", "VARIANTS", "LexiconAnalyzer",
+__all__ = ["GPU_VARIANTS", "MODELS", "ONLINE_VARIANTS", "TOKEN_BUDGET", "VARIANTS", "LexiconAnalyzer",
            "available_variants", "build_analyzer", "disk_bytes", "in_format", "load_analyzer",
            "parse", "quantized_int8", "weight_bytes"]

@@ -136,13 +136,13 @@ def models(args) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    from .variants import ONLINE_VARIANTS, VARIANTS
+    from .variants import GPU_VARIANTS, ONLINE_VARIANTS, VARIANTS
 
     main = argparse.ArgumentParser(prog="course-sentiment", description=__doc__.split("\n")[0])
     commands = main.add_subparsers(dest="command", required=True)
     run = commands.add_parser("score", help="add label, score and error columns to a CSV file")
     run.add_argument("file", help="a UTF-8 CSV file with a header row")
-    run.add_argument("--model", required=True, choices=VARIANTS + ONLINE_VARIANTS,
+    run.add_argument("--model", required=True, choices=VARIANTS + GPU_VARIANTS + ONLINE_VARIANTS,
                      metavar="NAME", help="a variant (`course-sentiment models` lists them)")
     run.add_argument("--text-column", default="text", help="the column to score (text)")
     run.add_argument("--output", help="where to write the result (default: standard output)")

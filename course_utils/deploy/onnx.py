@@ -18,6 +18,7 @@ from pathlib import Path
 import torch
 from transformers.modeling_outputs import SequenceClassifierOutput
 
+from ..inference import model_device
 from ..runtime import default_threads
 
 EXPORT_VERSION = 2
@@ -58,18 +59,22 @@ def export(model, tokenizer, path: Path) -> Path:
 
     ``torch.onnx.export`` restores the training mode of the module it was given: the
     wrapper is put in eval mode first, and the model again afterwards (a fresh wrapper is in
-    training mode, which would switch the model's dropout back on)."""
+    training mode, which would switch the model's dropout back on). The graph is traced on
+    the CPU; the model is back on its own device afterwards."""
     _require_onnx()
     example = tokenizer(["an example review", "a second, longer example review"],
                         padding=True, return_tensors="pt")
     args = tuple(example[n].cpu() for n in INPUTS)
     batch, tokens = torch.export.Dim("batch"), torch.export.Dim("tokens", max=512)
     shapes = {n: {0: batch, 1: tokens} for n in INPUTS}
+    where = model_device(model)  # exported from the CPU; the caller's model goes back after
     wrapper = _Logits(model.cpu()).eval()
-    torch.onnx.export(wrapper, args, str(path), input_names=list(INPUTS),
-                      output_names=["logits"],
-                      dynamo=True, dynamic_shapes=shapes, external_data=False, verbose=False)
-    model.eval()
+    try:
+        torch.onnx.export(wrapper, args, str(path), input_names=list(INPUTS),
+                          output_names=["logits"], dynamo=True, dynamic_shapes=shapes,
+                          external_data=False, verbose=False)
+    finally:
+        model.to(where).eval()
     return path
 
 
@@ -127,19 +132,35 @@ def _atomic(path: Path, write) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def providers_for(device) -> list[str]:
+    """ONNX Runtime's execution providers for ``device``: CUDA's where the installed ONNX
+    Runtime has it (the ``onnxruntime-gpu`` build) and the device is a GPU, else the CPU's."""
+    ort = _require_onnx()
+    if torch.device(device).type == "cuda":
+        if "CUDAExecutionProvider" not in ort.get_available_providers():
+            raise RuntimeError("this ONNX Runtime has no CUDA provider: pip install "
+                               "onnxruntime-gpu, or run the ONNX variants on the CPU")
+        return ["CUDAExecutionProvider", "CPUExecutionProvider"]
+    return ["CPUExecutionProvider"]
+
+
 class OnnxClassifier(torch.nn.Module):
     """An ONNX Runtime session with the face of a ``transformers`` classifier: ``config``,
-    ``eval()``, and ``forward(**batch)`` returning ``.logits``. It holds no torch weights (its
-    device is the CPU)."""
+    ``eval()``, and ``forward(**batch)`` returning ``.logits``. It holds no torch weights;
+    ``provider`` says which of ONNX Runtime's execution providers runs it (for ``device``, by
+    default the course's: :func:`providers_for`)."""
 
-    def __init__(self, path: Path, config, threads: int | None = None):
+    def __init__(self, path: Path, config, threads: int | None = None, device=None):
+        from ..runtime import device as course_device
+
         super().__init__()
         ort = _require_onnx()
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads or default_threads()
         options.inter_op_num_threads = 1
-        self.session = ort.InferenceSession(str(path), options,
-                                            providers=["CPUExecutionProvider"])
+        self.session = ort.InferenceSession(
+            str(path), options, providers=providers_for(device or course_device()))
+        self.provider = self.session.get_providers()[0]
         self.config = config
         self.path = Path(path)
 

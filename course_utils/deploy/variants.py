@@ -6,8 +6,15 @@ runtime, behind the analyzer's interface (``predict`` and ``predict_polarity``).
   ``-int8``: torch's dynamic quantisation of every linear layer (int8 weights, activations
   quantised per batch); ``-onnx-fp32`` and ``-onnx-int8``: exported to ONNX and run with ONNX
   Runtime (:mod:`.onnx`), for the teacher and the distilled student.
+- ``<model>-cuda-fp32`` and ``<model>-cuda-bf16``/``-cuda-fp16`` (on a GPU only): the
+  checkpoint on the GPU, in fp32 and in the GPU's native 16-bit format (bf16 where it has
+  it, else fp16: :func:`runtime.context`).
 - ``vader``: the lexicon baseline, no model.
 - ``sst2-<name>`` (online only): a real checkpoint fine-tuned on SST-2, in fp32.
+
+Every variant but the ``-cuda-`` ones runs on the CPU, whatever the runtime: a budget web
+server and an edge device are CPU questions (lesson 06), and their rows stay comparable
+between a laptop and a GPU machine.
 """
 
 from __future__ import annotations
@@ -35,6 +42,12 @@ VARIANTS = tuple(f"{model}-{fmt}" for model in MODELS
                  ) + ("vader",)
 """Every variant that runs offline, by name."""
 
+CUDA_FORMATS = ("cuda-fp32", "cuda-bf16", "cuda-fp16")
+
+GPU_VARIANTS = tuple(f"{model}-{fmt}" for model in MODELS for fmt in CUDA_FORMATS)
+"""The course's checkpoints on a CUDA GPU (:func:`available_variants` offers them on a GPU,
+in fp32 and the one 16-bit format the GPU computes in natively)."""
+
 ONLINE_VARIANTS = tuple(f"sst2-{key}" for key in SST2_CHECKPOINTS)
 """The real SST-2 checkpoints (they need the Hugging Face Hub)."""
 
@@ -43,9 +56,10 @@ TOKEN_BUDGET = 1024
 
 
 def available_variants() -> tuple[str, ...]:
-    """The variants that make sense here: bf16 only where the hardware does it natively
-    (emulated, it is dozens of times slower), ONNX only when ONNX Runtime is installed."""
-    from ..runtime import native_bf16
+    """The variants that make sense here: the CPU's, bf16 only where the CPU does it natively
+    (emulated, it is dozens of times slower), ONNX only when ONNX Runtime is installed; on a
+    GPU (the runtime's device), each model on it in fp32 and in its native 16-bit format."""
+    from ..runtime import context, native_bf16
 
     try:
         from .onnx import _require_onnx
@@ -55,13 +69,18 @@ def available_variants() -> tuple[str, ...]:
     except ImportError as error:
         print(f"(no ONNX rows: {error})")
         onnx = False
-    return tuple(n for n in VARIANTS if (native_bf16() or not n.endswith("bf16"))
-                 and (onnx or "-onnx-" not in n))
+    cpu = tuple(n for n in VARIANTS if (native_bf16("cpu") or not n.endswith("bf16"))
+                and (onnx or "-onnx-" not in n))
+    run = context()
+    if run.device.type != "cuda":
+        return cpu
+    formats = ["cuda-fp32"] + ([f"cuda-{run.precision}"] if run.precision != "fp32" else [])
+    return cpu + tuple(f"{model}-{fmt}" for model in MODELS for fmt in formats)
 
 
 def _unknown(name) -> ValueError:
     return ValueError(f"unknown variant {name!r}; choose one of: "
-                      f"{', '.join(VARIANTS + ONLINE_VARIANTS)}")
+                      f"{', '.join(VARIANTS + GPU_VARIANTS + ONLINE_VARIANTS)}")
 
 
 def parse(name: str) -> tuple[str, str]:
@@ -70,7 +89,7 @@ def parse(name: str) -> tuple[str, str]:
     if not isinstance(name, str):
         raise TypeError(f"a variant name is a string such as 'teacher-fp32', not "
                         f"{type(name).__name__}")
-    if name not in VARIANTS + ONLINE_VARIANTS:
+    if name not in VARIANTS + GPU_VARIANTS + ONLINE_VARIANTS:
         raise _unknown(name)
     model, _, fmt = name.partition("-")
     return model, fmt
@@ -94,12 +113,14 @@ def quantized_int8(model: torch.nn.Module, inplace: bool = False) -> torch.nn.Mo
 
 
 def in_format(model: torch.nn.Module, fmt: str, inplace: bool = False) -> torch.nn.Module:
-    """``model`` as it runs in ``fmt`` (one of :data:`TORCH_FORMATS`); fp32 is the model
-    itself, the others are copies (``inplace``: converted in place, no second copy held)."""
+    """``model`` as it runs in ``fmt`` (one of :data:`TORCH_FORMATS`, or ``fp16``); fp32 is
+    the model itself, the others are copies (``inplace``: converted in place, no second copy
+    held). int8 runs on the CPU (torch's dynamic quantisation has CPU kernels only)."""
     if fmt == "fp32":
         return model
-    if fmt == "bf16":
-        return (model if inplace else copy.deepcopy(model)).to(torch.bfloat16).eval()
+    if fmt in ("bf16", "fp16"):
+        dtype = torch.bfloat16 if fmt == "bf16" else torch.float16
+        return (model if inplace else copy.deepcopy(model)).to(dtype).eval()
     if fmt == "int8":
         return quantized_int8(model, inplace)
     raise ValueError(f"unknown format {fmt!r}; choose one of: {', '.join(TORCH_FORMATS)}")
@@ -179,10 +200,18 @@ def build_analyzer(name: str, token_budget: int = TOKEN_BUDGET):
 
         path = exported(MODELS[model_name], int8=fmt == "onnx-int8")
         folder = zoo.checkpoint_path(MODELS[model_name])
-        model = OnnxClassifier(path, AutoConfig.from_pretrained(folder))
+        model = OnnxClassifier(path, AutoConfig.from_pretrained(folder), device="cpu")
         tokenizer = AutoTokenizer.from_pretrained(folder)
-    else:
-        model, tokenizer = zoo.load(MODELS[model_name])
+    elif fmt in CUDA_FORMATS:
+        from ..runtime import context
+
+        if context().device.type != "cuda":
+            raise RuntimeError(f"{name} runs on a CUDA GPU, and the course's device is "
+                               f"{context().device}: pick a CPU variant, or a GPU runtime")
+        model, tokenizer = zoo.load(MODELS[model_name], device="cuda")
+        model = in_format(model, fmt.removeprefix("cuda-"), inplace=True)
+    else:  # the CPU's variants
+        model, tokenizer = zoo.load(MODELS[model_name], device="cpu")
         model = in_format(model, fmt, inplace=True)
     return SentimentAnalyzer(model, tokenizer, max_length=REVIEW_MAX_TOKENS,
                              token_budget=token_budget)
@@ -190,8 +219,8 @@ def build_analyzer(name: str, token_budget: int = TOKEN_BUDGET):
 
 @functools.cache
 def load_analyzer(name: str):
-    """The analyzer of the variant ``name`` (one of :data:`VARIANTS`, or online
-    :data:`ONLINE_VARIANTS`), built on first use, then the same object for the process: it
+    """The analyzer of the variant ``name`` (one of :data:`VARIANTS`, on a GPU
+    :data:`GPU_VARIANTS`, online :data:`ONLINE_VARIANTS`), built on first use, then the same object for the process: it
     reads reviews up to :data:`evaluation.REVIEW_MAX_TOKENS` tokens, in length-sorted batches
     of at most :data:`TOKEN_BUDGET` padded positions. It has ``predict(texts)`` and
     ``predict_polarity(texts)``; an unknown name raises a one-line error listing the names."""

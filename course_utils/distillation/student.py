@@ -86,6 +86,7 @@ def distilbert_from_teacher(teacher, layers: list[int] | None = None,
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(course_seed() if seed is None else seed)
         student = DistilBertForSequenceClassification(config)
+    student.to(model_device(teacher))  # copied across on the teacher's device
     mapping = weight_mapping(layers)
     for source, target in mapping[:len(EMBEDDING_MAPPING)] if random_init else mapping:
         src, dst = _module(teacher, source), _module(student, target)
@@ -93,7 +94,7 @@ def distilbert_from_teacher(teacher, layers: list[int] | None = None,
             tensor.copy_(getattr(src, name))
     token_type = teacher.bert.embeddings.token_type_embeddings.weight[0]
     student.distilbert.embeddings.position_embeddings.weight.add_(token_type)
-    return student.to(model_device(teacher))
+    return student
 
 
 def student_tokenizer(teacher_tokenizer):

@@ -24,7 +24,7 @@ once and a model that learned sentiment words often does not."""
 
 def positive_probability(texts, tokenizer, model):
     """Exercise 1: the probability of the positive class for each text in ``texts``."""
-    batch = tokenizer(texts, padding=True, truncation=True, return_tensors="pt")
+    batch = tokenizer(texts, padding=True, truncation=True, return_tensors="pt").to(model.device)
     with torch.inference_mode():
         probabilities = model(**batch).logits.softmax(dim=-1)
     names = [model.config.id2label[i].lower() for i in range(model.config.num_labels)]
