@@ -26,8 +26,9 @@ def load_ledger(folder: Path | None = None) -> pd.DataFrame:
     for path in sorted(folder.glob("*.json")):
         entry = json.loads(path.read_text())
         machine = entry["machine"]
-        context = (f"{machine['threads']} threads, {machine['kernels']}, mixed precision "
-                   f"{machine['mixed precision']}, seed {machine['seed']}, {machine['mode']}")
+        context = (f"{machine.get('device', 'cpu')}, {machine['threads']} threads, "
+                   f"{machine['kernels']}, precision {machine.get('precision', '?')}, "
+                   f"seed {machine['seed']}, {machine['mode']}")
         for claim in entry["claims"]:
             rows.append({"lesson": entry["lesson"], **claim, "machine": context,
                          "recorded": entry["recorded"]})

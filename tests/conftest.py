@@ -45,3 +45,33 @@ def tiny_bert_classifier():
         return BertForSequenceClassification(config).eval()
 
     return build
+
+
+@pytest.fixture(autouse=True)
+def fresh_runtime_context():
+    """Each test decides the runtime context from its own environment (and the hardware as
+    it is, unless the test says otherwise); the next test starts afresh."""
+    from course_utils import runtime
+
+    runtime.refresh()
+    yield
+    runtime.refresh()
+
+
+def pytest_collection_modifyitems(config, items):
+    """A ``gpu`` test needs CUDA: on a machine without it, skip them, and say so once."""
+    import torch
+
+    if torch.cuda.is_available():
+        return
+    gpu = [item for item in items if "gpu" in item.keywords]
+    reason = "no CUDA GPU here (torch.cuda.is_available() is False): gpu tests skipped"
+    for item in gpu:
+        item.add_marker(pytest.mark.skip(reason=reason))
+
+
+def pytest_report_header(config):
+    import torch
+
+    return ("gpu tests: run (CUDA GPU present)" if torch.cuda.is_available()
+            else "gpu tests: skipped (no CUDA GPU here)")

@@ -85,6 +85,21 @@ def test_each_team_picks_by_its_rule_within_the_teachers_interval():
     assert picks["on the device"] == "student-onnx-int8"
 
 
+def test_the_server_and_the_device_pick_among_the_cpu_rows_only():
+    """A GPU row faster and smaller than every CPU row is the accuracy team's to take, never
+    the budget server's or the device's (neither has a GPU)."""
+    table = _table()
+    table.loc["student-cuda-fp16"] = {**table.loc["student-int8"], "reviews/s": 9000.0,
+                                      "latency p50 ms": 0.1, "weights MB": 10.0}
+    table.loc["teacher-cuda-fp32"] = {**table.loc["teacher-fp32"], "reviews/s": 8000.0}
+    picks = app.decisions(table)["pick"]
+    assert picks["one budget CPU server"] == "student-int8"
+    assert picks["on the device"] == "student-onnx-int8"
+    assert picks["accuracy first"] == "teacher-cuda-fp32"  # as accurate, faster: any device
+    assert app.fp32_of("student-cuda-fp16") == "student-cuda-fp32"
+    assert app.fp32_of("student-int8") == "student-fp32" and app.fp32_of("vader") is None
+
+
 def test_the_pareto_front_drops_what_another_beats_on_both():
     front = set(app.pareto_front(_table()))
     assert front == {"teacher-fp32", "student-int8", "vader"}  # onnx-int8: slower, less right

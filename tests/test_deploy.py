@@ -37,6 +37,34 @@ def test_available_variants_skip_emulated_bf16_and_a_missing_onnx(monkeypatch):
     assert not any("-onnx-" in n for n in deploy.available_variants())
 
 
+def test_a_gpu_adds_gpu_rows_in_its_native_half_format_and_keeps_the_cpu_rows(monkeypatch):
+    """On a T4 (bf16 only emulated): each model on the GPU in fp32 and fp16; the CPU's rows
+    (the server's and the device's) stay, whatever the GPU."""
+    import torch
+
+    from course_utils import runtime
+
+    monkeypatch.delenv("COURSE_MIXED_PRECISION", raising=False)
+    monkeypatch.delenv("COURSE_DEVICE", raising=False)
+    cpu_only = set(deploy.available_variants())
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda including_emulation=True:
+                        including_emulation)
+    runtime.refresh()
+    names = deploy.available_variants()
+    gpu = [n for n in names if "-cuda-" in n]
+    assert cpu_only <= set(names)
+    assert gpu == [f"{m}-cuda-{f}" for m in deploy.MODELS for f in ("fp32", "fp16")]
+    assert set(gpu) <= set(deploy.GPU_VARIANTS)
+
+
+def test_a_gpu_variant_without_a_gpu_says_so(monkeypatch):
+    monkeypatch.setenv("COURSE_DEVICE", "cpu")
+    with pytest.raises(RuntimeError, match="runs on a CUDA GPU.*pick a CPU variant"):
+        deploy.build_analyzer("student-cuda-fp32")
+    assert deploy.parse("student-cuda-fp16") == ("student", "cuda-fp16")
+
+
 def test_online_variants_say_they_need_the_hub(monkeypatch):
     monkeypatch.setenv("COURSE_MODE", "offline")
     with pytest.raises(RuntimeError, match="needs the Hugging Face Hub"):

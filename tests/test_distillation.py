@@ -114,7 +114,8 @@ def test_every_training_batch_carries_its_own_examples_teacher_outputs(tiny_setu
         model=kd.distilbert_from_teacher(teacher), teacher=teacher, train_dataset=encoded,
         args=_quiet_args(), data_collator=kd.TeacherOutputsCollator(tokenizer, *outputs))
     seen = 0
-    for batch in trainer.get_train_dataloader():
+    for batch in trainer.get_train_dataloader():  # the Trainer put the teacher on its device
+        batch = {key: value.to(trainer.args.device) for key, value in batch.items()}
         live = teacher(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"],
                        output_hidden_states=True)
         real = batch["attention_mask"].bool()
@@ -143,7 +144,8 @@ def test_the_soft_targets_reach_the_training_loss(tiny_setup):
                                          args=_quiet_args(), data_collator=None)
         for name, batch in batch_of.items():
             torch.manual_seed(0)  # the same dropout masks
-            losses[soft, name] = trainer.compute_loss(student, dict(batch)).item()
+            on_device = {k: v.to(trainer.args.device) for k, v in batch.items()}
+            losses[soft, name] = trainer.compute_loss(student, on_device).item()
     assert losses[0.0, "confident"] == pytest.approx(losses[0.0, "uniform"], abs=1e-6)
     assert losses[1.0, "confident"] > losses[1.0, "uniform"] + 0.1
 
@@ -189,12 +191,12 @@ def test_distillation_trainer_runs_a_tiny_step(cached, tiny_setup):
     outputs = kd.teacher_outputs(teacher, kd.encode(train, tokenizer, 16), tokenizer)
     assert outputs[0].shape == (len(TEXTS), 2) and outputs[1][0].shape[1] == 32
     student = kd.distilbert_from_teacher(teacher)
-    before = {k: v.clone() for k, v in student.state_dict().items()}
+    before = {k: v.cpu().clone() for k, v in student.state_dict().items()}
     student, log = kd.distil(student, tokenizer, train, validation, teacher=teacher,
                              recipe=recipe, cached=outputs if cached else None, warmup_steps=0)
     assert any("eval_accuracy" in entry for entry in log)
     assert math.isfinite(log[-1]["train_loss"])
-    after = student.state_dict()
+    after = {k: v.cpu() for k, v in student.state_dict().items()}  # the Trainer's device
     changed = {k for k in before if not torch.equal(before[k], after[k])}
     assert "distilbert.transformer.layer.1.ffn.lin1.weight" in changed
     # the teacher's embeddings and first layer are kept (Recipe.frozen_layers = 1)

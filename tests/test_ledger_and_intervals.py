@@ -67,7 +67,7 @@ def test_assert_all_records_the_ledger_even_when_a_claim_fails(tmp_path):
     assert [c["verdict"] for c in entry["claims"]] == [
         "holds", "does not hold (as the lesson says)", "UNEXPECTED: does not hold",
         "paper's figure, not reproduced here"]
-    assert {"threads", "kernels", "mixed precision", "seed"} <= set(entry["machine"])
+    assert {"device", "precision", "threads", "kernels", "seed"} <= set(entry["machine"])
     ledger = report.load_ledger()
     assert report.summary(ledger) == ("3 claims: 1 hold, 1 do not hold as the lessons say, "
                                       "1 unexpected (+1 paper anchors), 1 lessons")
@@ -91,8 +91,9 @@ def test_course_seed_and_mixed_precision_switches(monkeypatch):
     monkeypatch.setenv("COURSE_SEED", "three")
     with pytest.raises(ValueError, match="COURSE_SEED=1"):
         runtime.course_seed()
+    monkeypatch.setenv("COURSE_SEED", "0")
     monkeypatch.setenv("COURSE_MIXED_PRECISION", "0")
-    assert runtime.mixed_precision() == {}
+    assert runtime.mixed_precision() == {"use_cpu": runtime.device().type == "cpu"}
 
 
 def test_accuracy_of_no_examples_says_what_is_wrong():

@@ -111,7 +111,8 @@ def _analyze(key: str) -> dict:
     analyzer = SentimentAnalyzer(model, tokenizer)
     long, short = analyzer.predict([LONG_REVIEW, "Great kettle."])
     with torch.inference_mode():  # the same review, straight through the model
-        direct = model(**tokenizer("Great kettle.", return_tensors="pt")).logits.softmax(-1)
+        direct = model(**tokenizer("Great kettle.", return_tensors="pt").to(model.device)
+                       ).logits.softmax(-1).cpu()
     return {"labels": analyzer.labels, "positive": analyzer.positive_index,
             "direct positive": float(direct[0, analyzer.positive_index]),
             "max_length": analyzer.max_length, "long": long, "short": short,

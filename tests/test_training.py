@@ -58,13 +58,13 @@ def test_fine_tune_trains_through_the_one_path_and_keeps_the_best_epoch(tiny_ber
     model = tiny_bert_classifier(vocab_size=tokenizer.vocab_size)
     text = ["great kettle", "awful kettle", "love it", "broke at once"] * 4
     split = Dataset.from_dict({"text": text, "label": [1, 0, 1, 0] * 4})
-    before = model.classifier.weight.clone()
+    before = model.classifier.weight.detach().cpu().clone()
     model, log = training.fine_tune(model, tokenizer, DatasetDict(train=split, validation=split),
                                     training.Settings(epochs=2, batch_size=8, max_length=8),
                                     seed=0, disable_tqdm=True)
     assert [e["epoch"] for e in log if "eval_accuracy" in e] == [1, 2]
     assert math.isfinite(log[-1]["train_loss"]) and not model.training
-    assert not torch.equal(before, model.classifier.weight)
+    assert not torch.equal(before, model.classifier.weight.detach().cpu())
 
 
 def test_fingerprint_tells_a_retrained_model_and_another_tokenizer(tiny_bert_classifier):
