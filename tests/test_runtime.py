@@ -172,8 +172,8 @@ def test_course_device_picks_the_cpu_on_a_gpu_machine(monkeypatch):
 
 
 @pytest.mark.parametrize("wanted, error, message", [
-    ("cuda", RuntimeError, "COURSE_DEVICE=cuda, but torch .* sees no CUDA GPU here; "
-                           "available here: cpu"),
+    ("cuda", RuntimeError, ("COURSE_DEVICE=cuda, but torch .* sees no CUDA GPU here; "
+                            "available here: cpu")),
     ("tpu", ValueError, "COURSE_DEVICE='tpu' is not one of cpu, cuda; available here: cpu"),
 ])
 def test_a_device_that_is_not_here_is_a_one_line_error(monkeypatch, wanted, error, message):
