@@ -52,16 +52,19 @@ def test_colab_badge_and_setup_cell_agree_with_pyproject(notebook):
     expected = colab_badges.expected_cells(notebook, slug)
     assert [c.source for c in cells[:2]] == [c.source for c in expected], (
         "run `python tools/colab_badges.py`")
-    assert f"github/{slug}/blob/main/notebooks/{notebook.name}" in cells[0].source
+    ref = colab_badges.release_ref()
+    assert f"github/{slug}/blob/{ref}/notebooks/{notebook.name}" in cells[0].source
+    assert f"github.com/{slug}@{ref}" in cells[1].source  # the recorded release, not main
 
 
 def test_readme_colab_links_use_the_slug_and_exist():
     readme = (ROOT / "README.md").read_text()
-    links = re.findall(r"colab\.research\.google\.com/github/([^/]+/[^/]+)/blob/main/"
+    links = re.findall(r"colab\.research\.google\.com/github/([^/]+/[^/]+)/blob/([^/]+)/"
                        r"notebooks/([\w.]+)\)", readme)
     assert links, "the README has no Colab badges"
-    for slug, notebook in links:
+    for slug, ref, notebook in links:
         assert slug == colab_badges.repo_slug(), "run `python tools/colab_badges.py`"
+        assert ref == colab_badges.release_ref(), "run `python tools/colab_badges.py`"
         assert (ROOT / "notebooks" / notebook).exists()
 
 
@@ -102,6 +105,7 @@ def test_colab_setup_cell_installs_only_what_colab_lacks(notebook, monkeypatch):
     assert calls == []
     monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
     exec(cells[1].source, {})  # noqa: S102 (the cell itself, as Colab runs it)
-    spec = f"bert-descendants-course[{extras}] @ git+https://github.com/{colab_badges.repo_slug()}"
+    spec = (f"bert-descendants-course[{extras}] @ git+https://github.com/"
+            f"{colab_badges.repo_slug()}@{colab_badges.release_ref()}")
     assert calls == [[sys.executable, "-m", "pip", "install", "-q", "--upgrade-strategy",
                       "only-if-needed", spec]]

@@ -1,7 +1,10 @@
 """Regenerate every notebook's "Open in Colab" badge and Colab setup cell.
 
-The repository slug lives in one place, ``pyproject.toml`` ``[project.urls] Repository``;
-run ``python tools/colab_badges.py`` after changing it (a test checks that they agree).
+The repository slug lives in one place, ``pyproject.toml`` ``[project.urls] Repository``,
+and so does the version Colab opens and installs: the tag ``v<version>`` of ``[project]
+version`` (the release the committed notebooks were recorded for, never whatever the
+default branch holds that day). Run ``python tools/colab_badges.py`` after changing either
+(a test checks that they agree), and tag each release ``v<version>``.
 """
 
 from __future__ import annotations
@@ -45,25 +48,34 @@ def repo_slug(pyproject: Path = ROOT / "pyproject.toml") -> str:
     return url.removeprefix("https://github.com/").strip("/")
 
 
+def release_ref(pyproject: Path = ROOT / "pyproject.toml") -> str:
+    """The git tag Colab opens and installs: ``v`` and the course's version."""
+    return "v" + tomllib.loads(pyproject.read_text())["project"]["version"]
+
+
 def badge_source(notebook: Path, slug: str) -> str:
-    """Markdown of the badge that opens ``notebook`` in Colab."""
-    target = f"https://colab.research.google.com/github/{slug}/blob/main/notebooks/{notebook.name}"
+    """Markdown of the badge that opens ``notebook`` in Colab, at the release's tag."""
+    target = (f"https://colab.research.google.com/github/{slug}/blob/{release_ref()}/"
+              f"notebooks/{notebook.name}")
     image = "https://colab.research.google.com/assets/colab-badge.svg"
     return f"[![Open In Colab]({image})]({target})"
 
 
 def setup_source(slug: str, extras: str = "offline") -> str:
-    """Code of the setup cell: installs ``course_utils`` from the repository, in Colab only,
-    with only what Colab lacks (:data:`COLAB_PREINSTALLED`)."""
+    """Code of the setup cell: installs ``course_utils`` from the repository at the release's
+    tag (:func:`release_ref`), in Colab only, with only what Colab lacks
+    (:data:`COLAB_PREINSTALLED`)."""
     return "\n".join([
         "# Colab only: install the course's helper package (does nothing elsewhere). Colab",
         "# already has torch, transformers, datasets and the rest: pip keeps them, and adds",
-        "# only the course, its extras and what they need.",
+        "# only the course (the release these outputs were recorded with), its extras and",
+        "# what they need.",
         "import subprocess",
         "import sys",
         "",
         'if "google.colab" in sys.modules:',
-        f'    spec = "bert-descendants-course[{extras}] @ git+https://github.com/{slug}"',
+        f'    spec = ("bert-descendants-course[{extras}] @ "',
+        f'            "git+https://github.com/{slug}@{release_ref()}")',
         '    subprocess.run([sys.executable, "-m", "pip", "install", "-q",',
         '                    "--upgrade-strategy", "only-if-needed", spec], check=True)',
     ])
@@ -91,13 +103,14 @@ def update(notebook: Path, slug: str) -> bool:
     return True
 
 
-README_LINK = re.compile(r"colab\.research\.google\.com/github/([^/]+/[^/]+)/blob/main/notebooks/")
+README_LINK = re.compile(r"colab\.research\.google\.com/github/([^/]+/[^/]+)/blob/([^/]+)/notebooks/")
 
 
 def update_readme(slug: str, readme: Path = ROOT / "README.md") -> bool:
     """Point every Colab link in the README at ``slug``; True if it changed."""
     text = readme.read_text()
-    fresh = README_LINK.sub(f"colab.research.google.com/github/{slug}/blob/main/notebooks/", text)
+    fresh = README_LINK.sub(f"colab.research.google.com/github/{slug}/blob/{release_ref()}/"
+                            "notebooks/", text)
     if fresh != text:
         readme.write_text(fresh)
     return fresh != text
