@@ -9,6 +9,7 @@ import pandas as pd
 import torch
 from transformers import AutoModel, PretrainedConfig
 
+from .inference import model_device
 from .models import REFERENCE_CONFIGS, parameter_count, reference_config
 
 SPECIAL_TOKENS = {
@@ -87,6 +88,7 @@ def trace_shapes(model: torch.nn.Module, inputs: dict) -> pd.DataFrame:
     base = getattr(model, "base_model", model)
     names = {module: name for name, module in base.named_modules()}
     rows = [("input ids", "-", tuple(inputs["input_ids"].shape))]
+    inputs = {key: value.to(model_device(model)) for key, value in inputs.items()}
 
     def record(_module, _args, output):
         tensor = output[0] if isinstance(output, tuple) else output

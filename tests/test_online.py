@@ -187,11 +187,18 @@ def _fill_mask() -> dict:
 
 
 def _distil() -> tuple[str, list[dict]]:
-    """Lesson 03: the online distillation, two teacher layers' worth, one epoch, 32 rows."""
+    """Lesson 03: the online distillation, one teacher layer's worth, as the lesson calls it
+    (the bounded default subset: all 64 of the stand-in's sentences), then 32 rows."""
+    import contextlib
+    import io
+
     from course_utils.distillation import distil_online
 
+    said = io.StringIO()
+    with contextlib.redirect_stdout(said):
+        distil_online(layers=[0])
     student, log = distil_online(layers=[0], epochs=1, examples=32)
-    return type(student).__name__, log
+    return type(student).__name__, log, said.getvalue()
 
 
 def _deploy_variants() -> dict:
@@ -342,8 +349,15 @@ def test_lesson_02_fill_mask_compares_real_bert_and_roberta(hub, online):
 def test_lesson_03_online_distillation_runs_in_a_tiny_configuration(hub, online):
     """SST-2 comes from the stand-in's nyu-mll/glue (the legacy name ``glue`` fails in
     huggingface_hub 2), the teacher from textattack/bert-base-uncased-SST-2."""
-    (student, log), requests = run(hub, online, _distil)
+    (student, log, said), requests = run(hub, online, _distil)
     assert student == "DistilBertForSequenceClassification"
+    import torch
+
+    from course_utils.distillation.recipe import ONLINE_EXAMPLES
+
+    bounded = ONLINE_EXAMPLES["cuda" if torch.cuda.is_available() else "cpu"]
+    assert f"on the first {bounded:,} of SST-2's 67,349" in said and "1 epoch" in said
+    assert ONLINE_EXAMPLES["cuda"] <= 20_000 and ONLINE_EXAMPLES["cpu"] <= 2_000
     assert any("eval_accuracy" in entry for entry in log)
     assert any(p.startswith("/datasets/nyu-mll/glue/resolve/") for p in paths(requests))
 
@@ -363,6 +377,45 @@ def test_lesson_06_sst2_variants_score_reviews(hub, online):
     for predictions, polarity in results.values():
         assert polarity == [int(predictions[0].label == "POSITIVE")]
         assert predictions[1].truncated
+
+
+# -- lessons 00 and 06, end to end, online ----------------------------------------------------
+
+ONLINE_LESSONS = ("00_welcome.ipynb", "06_application.ipynb")
+CELL_LIMIT_S = 180
+
+
+def test_lessons_00_and_06_run_online_under_nbval(hub, tmp_path):
+    """The whole lessons, online (their SST-2 cells against the stand-in), under nbval as CI
+    runs them offline: every cell runs, the compared cells match, every asserted claim holds
+    (the asserted path is the course's own teacher, as offline), and no cell takes over 3
+    minutes. The course's checkpoints are built first, outside the cells, as a first offline
+    lesson would have built them."""
+    import xml.etree.ElementTree as ET
+
+    pytest.importorskip("nbval")
+    from course_utils import zoo
+
+    for name in zoo.RECIPES:
+        zoo.checkpoint_path(name)
+    env = {k: v for k, v in os.environ.items() if k not in UNSET}
+    env.update(online_environment(hub.url, tmp_path))
+    env["COURSE_CACHE_DIR"] = str(zoo.cache_dir())  # the checkpoints just built
+    junit = tmp_path / "cells.xml"
+    start = len(hub.requests)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", f"--junitxml={junit}",
+         *(f"notebooks/{name}" for name in ONLINE_LESSONS)],
+        check=False, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1500)
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    cells = {f"{case.get('classname')}::{case.get('name')}": float(case.get("time"))
+             for case in ET.parse(junit).iter("testcase")}
+    assert len(cells) > 40
+    slow = {cell: round(seconds) for cell, seconds in cells.items() if seconds > CELL_LIMIT_S}
+    assert not slow, f"cells over {CELL_LIMIT_S} s online: {slow}"
+    served = " ".join(paths(hub.requests_since(start)))
+    for repo in ("distilbert-base-uncased-finetuned-sst-2-english", "textattack/roberta-base-SST-2"):
+        assert repo in served, f"the online cells never asked the Hub for {repo}"
 
 
 # -- auto mode, each case in a fresh process --------------------------------------------------
