@@ -123,20 +123,21 @@ def peak_memory_during(fn: Callable[[], object], interval: float = 0.002,
 
 
 def peak_memory_in_fresh_processes(calls: dict[str, Callable[[], object]],
-                                   warm_ups: dict[str, Callable[[], object]] | None = None
-                                   ) -> dict[str, int]:
+                                   warm_ups: dict[str, Callable[[], object]] | None = None,
+                                   device=None) -> dict[str, int]:
     """Peak growth of memory (bytes, :func:`peak_memory_during`: resident memory on the CPU,
     the allocator's peak on a GPU) while each call runs, each in a fresh Python
     process of its own: nothing of this process counts (no other model, no cache, no
     allocator history), so the order of measurements cannot change the result. A call's
     ``warm_ups`` entry runs first, unmeasured, in the same process, to pay first-use costs
     (lazy imports, thread pools). The processes run side by side: memory, not time, is
-    measured. Calls must be picklable (module-level functions or partials of them)."""
+    measured. Calls must be picklable (module-level functions or partials of them).
+    ``device``: where the memory is counted (default: the course's device)."""
     context = multiprocessing.get_context("spawn")
     pools = {name: ProcessPoolExecutor(max_workers=1, mp_context=context) for name in calls}
     try:
         futures = {name: pools[name].submit(_warm_then_measure, call,
-                                            (warm_ups or {}).get(name))
+                                            (warm_ups or {}).get(name), device)
                    for name, call in calls.items()}
         return {name: future.result() for name, future in futures.items()}
     finally:
@@ -144,10 +145,11 @@ def peak_memory_in_fresh_processes(calls: dict[str, Callable[[], object]],
             pool.shutdown()
 
 
-def _warm_then_measure(call: Callable[[], object], warm_up: Callable[[], object] | None) -> int:
+def _warm_then_measure(call: Callable[[], object], warm_up: Callable[[], object] | None,
+                       device=None) -> int:
     if warm_up is not None:
         warm_up()
-    return peak_memory_during(call)
+    return peak_memory_during(call, device=device)
 
 
 def with_ratios(table: pd.DataFrame, reference: str, columns: list[str]) -> pd.DataFrame:

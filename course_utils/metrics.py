@@ -80,6 +80,47 @@ def mcnemar(y_true, pred_a, pred_b) -> Paired:
     return Paired(only_a, only_b, float(p_value))
 
 
+@dataclass(frozen=True)
+class Retention:
+    """The share of a reference model's accuracy that another keeps on the same examples,
+    with a paired 95% interval."""
+
+    value: float
+    low: float
+    high: float
+
+    def __str__(self) -> str:
+        return f"{self.value:.1%} (paired 95% CI {self.low:.1%}-{self.high:.1%})"
+
+
+def retention(y_true, reference, other, resamples: int = 2000) -> Retention:
+    """How much of ``reference``'s accuracy ``other`` keeps (its accuracy / the reference's),
+    with a 95% percentile-bootstrap interval that resamples the examples, both models' answers
+    on an example together (paired: scipy's ``bootstrap``). On 180 reviews the interval spans
+    about ten points: a kept share of 94% and one of 100% cannot be told apart."""
+    import numpy as np
+    from scipy.stats import bootstrap
+
+    y_true, reference, other = list(y_true), list(reference), list(other)
+    if not len(y_true) == len(reference) == len(other):
+        raise ValueError(f"{len(y_true)} labels but {len(reference)} and {len(other)} "
+                         "predictions")
+    right_ref = np.array([p == y for p, y in zip(reference, y_true)], dtype=float)
+    right_other = np.array([p == y for p, y in zip(other, y_true)], dtype=float)
+    if not right_ref.any():
+        raise ValueError("the reference got no example right: nothing to keep a share of")
+
+    def kept(ref, oth, axis=-1):
+        return oth.mean(axis=axis) / np.maximum(ref.mean(axis=axis), 1e-12)
+
+    result = bootstrap((right_ref, right_other), kept, paired=True, vectorized=True,
+                       n_resamples=resamples, method="percentile",
+                       random_state=np.random.default_rng(0))
+    interval = result.confidence_interval
+    return Retention(float(kept(right_ref, right_other)), float(interval.low),
+                     float(interval.high))
+
+
 def accuracy_by_group(y_true, y_pred, groups) -> pd.DataFrame:
     """Accuracy, n and 95% interval for each group (a category, a phenomenon), worst first."""
     frame = pd.DataFrame({"true": list(y_true), "pred": list(y_pred), "group": list(groups)})

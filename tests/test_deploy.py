@@ -45,8 +45,10 @@ def test_a_gpu_adds_gpu_rows_in_its_native_half_format_and_keeps_the_cpu_rows(mo
     from course_utils import runtime
 
     monkeypatch.delenv("COURSE_MIXED_PRECISION", raising=False)
-    monkeypatch.delenv("COURSE_DEVICE", raising=False)
+    monkeypatch.setenv("COURSE_DEVICE", "cpu")
     cpu_only = set(deploy.available_variants())
+    assert not any("-cuda-" in n for n in cpu_only)
+    monkeypatch.delenv("COURSE_DEVICE")
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
     monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda including_emulation=True:
                         including_emulation)

@@ -26,8 +26,9 @@ def test_speedup_of_paired_repeats_is_the_ratio_of_medians_with_an_interval():
 
 
 def test_interleaved_calls_measure_a_real_difference():
-    timings = bench.interleaved_calls({"slow": lambda: time.sleep(0.008),
-                                       "fast": lambda: time.sleep(0.002)}, warmup=1, repeats=5)
+    timings = bench.interleaved_calls({"slow": lambda: time.sleep(0.03),  # 10x, so that a
+                                       "fast": lambda: time.sleep(0.003)},  # busy machine's
+                                      warmup=1, repeats=5)  # scheduling delays cannot hide it
     ratio = bench.speedup(timings["slow"], timings["fast"])
     assert len(timings["slow"].times) == 5 and ratio.low > 1.5
     with pytest.raises(ValueError, match="at least 3"):
@@ -121,3 +122,21 @@ def test_time_call_waits_for_queued_gpu_work_around_every_timed_call(monkeypatch
     monkeypatch.setattr(bench, "_synchronise", lambda: events.append("sync"))
     bench.time_call(lambda: events.append("call"), warmup=1, repeats=2)
     assert events == ["call", "sync", "call", "sync", "sync", "call", "sync"]
+
+
+def test_retention_interval_is_paired_and_rejects_a_clearly_worse_student():
+    """The GPU run's table (both right 142, teacher only 17, student only 9): 95.0%, and its
+    interval still reaches 97%; a student wrong on 20 more reviews (87%) does not reach it."""
+    from course_utils.metrics import retention
+
+    truth = [1] * 180
+    teacher = [1] * 159 + [0] * 21
+    student = [1] * 142 + [0] * 17 + [1] * 9 + [0] * 12
+    kept = retention(truth, teacher, student)
+    assert kept.value == pytest.approx(151 / 159) and kept.low < kept.value < kept.high
+    assert kept.high >= 0.97
+    worse = [1] * 122 + [0] * 37 + [1] * 9 + [0] * 12  # 131 right: 82% of the teacher's
+    assert retention(truth, teacher, worse).high < 0.97
+    assert retention(truth, teacher, teacher).value == 1.0
+    with pytest.raises(ValueError, match="predictions"):
+        retention(truth, teacher, student[:-1])

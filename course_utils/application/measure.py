@@ -61,9 +61,15 @@ def fresh_process_profile(name: str, texts: list[str]) -> dict[str, float]:
     return profile
 
 
+PROFILE_REVIEWS = 32
+"""How many of the texts a fresh process scores: the longest, which fill the largest batches
+(a token budget's worth of padded positions) and so set the peak; the rest only take time."""
+
+
 def fresh_profiles(names, texts: list[str]) -> dict[str, dict[str, float]]:
-    """:func:`fresh_process_profile` for each variant on ``texts``, one fresh process after
-    another (one at a time, so neither the load times nor the memory of two processes mix).
+    """:func:`fresh_process_profile` for each variant on the :data:`PROFILE_REVIEWS` longest
+    of ``texts``, one fresh process after another (one at a time, so neither the load times
+    nor the memory of two processes mix).
 
     The processes are forked from a server that has imported the libraries and done nothing
     else (``forkserver``, with the course's modules preloaded): each starts in a fraction of a
@@ -75,8 +81,10 @@ def fresh_profiles(names, texts: list[str]) -> dict[str, dict[str, float]]:
                                         "course_utils.deploy.onnx", "transformers"])
     else:
         context = multiprocessing.get_context("spawn")
+    longest = sorted(texts, key=len)[-PROFILE_REVIEWS:]
     with ProcessPoolExecutor(max_workers=1, mp_context=context, max_tasks_per_child=1) as pool:
-        return {name: pool.submit(fresh_process_profile, name, texts).result() for name in names}
+        return {name: pool.submit(fresh_process_profile, name, longest).result()
+                for name in names}
 
 
 def _sizes(analyzer) -> dict[str, float]:

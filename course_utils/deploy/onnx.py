@@ -132,12 +132,19 @@ def _atomic(path: Path, write) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def providers_for(device) -> list[str]:
-    """ONNX Runtime's execution providers for ``device``: CUDA's where the installed ONNX
-    Runtime has it (the ``onnxruntime-gpu`` build) and the device is a GPU, else the CPU's."""
+def providers_for(device=None) -> list[str]:
+    """ONNX Runtime's execution providers for ``device``: CUDA's where the device is a GPU
+    (asked for by name: the installed ONNX Runtime must have it, the ``onnxruntime-gpu``
+    build; by default, the course's device: CUDA's where this ONNX Runtime has it), else
+    the CPU's."""
+    from ..runtime import device as course_device
+
     ort = _require_onnx()
+    cuda = "CUDAExecutionProvider" in ort.get_available_providers()
+    if device is None:
+        device = "cuda" if course_device().type == "cuda" and cuda else "cpu"
     if torch.device(device).type == "cuda":
-        if "CUDAExecutionProvider" not in ort.get_available_providers():
+        if not cuda:
             raise RuntimeError("this ONNX Runtime has no CUDA provider: pip install "
                                "onnxruntime-gpu, or run the ONNX variants on the CPU")
         return ["CUDAExecutionProvider", "CPUExecutionProvider"]
@@ -151,15 +158,13 @@ class OnnxClassifier(torch.nn.Module):
     default the course's: :func:`providers_for`)."""
 
     def __init__(self, path: Path, config, threads: int | None = None, device=None):
-        from ..runtime import device as course_device
-
         super().__init__()
         ort = _require_onnx()
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads or default_threads()
         options.inter_op_num_threads = 1
         self.session = ort.InferenceSession(
-            str(path), options, providers=providers_for(device or course_device()))
+            str(path), options, providers=providers_for(device))
         self.provider = self.session.get_providers()[0]
         self.config = config
         self.path = Path(path)
