@@ -100,7 +100,6 @@ def is_online() -> bool:
 
 
 DEVICES = ("cpu", "cuda")
-PRECISIONS = ("bf16", "fp16", "fp32")
 _OFF, _ON = ("0", "false", "no", "off"), ("", "1", "true", "yes", "on", "auto")
 _SETTINGS = ("COURSE_DEVICE", "COURSE_MIXED_PRECISION", "COURSE_THREADS", SEED_VARIABLE)
 
@@ -141,11 +140,8 @@ class Runtime:
             settings[self.precision] = True
         return settings
 
-    def facts(self) -> dict:
-        return {"device": self.device_name(), "precision": self.precision,
-                "threads": self.threads, "seed": self.seed}
-
     def device_name(self) -> str:
+        """``cpu``, or ``cuda`` with the GPU's name (the banner's device)."""
         if self.device.type == "cuda":
             return f"cuda ({torch.cuda.get_device_name(self.device)})"
         return "cpu"

@@ -414,7 +414,8 @@ def test_lessons_00_and_06_run_online_under_nbval(hub, tmp_path):
     slow = {cell: round(seconds) for cell, seconds in cells.items() if seconds > CELL_LIMIT_S}
     assert not slow, f"cells over {CELL_LIMIT_S} s online: {slow}"
     served = " ".join(paths(hub.requests_since(start)))
-    for repo in ("distilbert-base-uncased-finetuned-sst-2-english", "textattack/roberta-base-SST-2"):
+    for repo in ("distilbert-base-uncased-finetuned-sst-2-english",
+                 "textattack/roberta-base-SST-2"):
         assert repo in served, f"the online cells never asked the Hub for {repo}"
 
 

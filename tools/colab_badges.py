@@ -103,7 +103,8 @@ def update(notebook: Path, slug: str) -> bool:
     return True
 
 
-README_LINK = re.compile(r"colab\.research\.google\.com/github/([^/]+/[^/]+)/blob/([^/]+)/notebooks/")
+README_LINK = re.compile(
+    r"colab\.research\.google\.com/github/([^/]+/[^/]+)/blob/([^/]+)/notebooks/")
 
 
 def update_readme(slug: str, readme: Path = ROOT / "README.md") -> bool:

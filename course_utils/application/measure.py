@@ -105,11 +105,12 @@ def measure_variants(analyzers: dict, splits, peaks: dict[str, float],
                      reference: str = "teacher-fp32", latency_reviews: int = 20,
                      repeats: int = 3) -> pd.DataFrame:
     """One row per variant of ``analyzers`` (name: analyzer), all measured in this run on the
-    test and challenge reviews. ``peaks``: the machine's FLOP rate per number
-    format (:func:`machine.machine_peaks`) for the share-of-peak column. Throughput: the test reviews scored
-    round-robin across the variants, ``repeats`` times (the challenge pass before is the
-    warm-up; the test accuracy is that of the timed passes' predictions). Hidden columns
-    (``_`` prefix) keep what the claims need: accuracies, predictions and timings."""
+    test and challenge reviews. ``peaks``: the machine's FLOP rate per number format
+    (:func:`machine.machine_peaks`) for the share-of-peak column. Throughput: the test
+    reviews scored round-robin across the variants, ``repeats`` times (the challenge pass
+    before is the warm-up; the test accuracy is that of the timed passes' predictions).
+    ``runs on``: the device or ONNX Runtime provider of each row. Hidden columns (``_``
+    prefix) keep what the claims need: accuracies, predictions and timings."""
     test, challenge = splits["test"], splits["challenge"]
     texts = list(test["text"])
     on_challenge = {name: score(a, challenge["text"], challenge["label"])  # also the warm-up

@@ -22,6 +22,6 @@ from .variants import (
     weight_bytes,
 )
 
-__all__ = ["GPU_VARIANTS", "MODELS", "ONLINE_VARIANTS", "TOKEN_BUDGET", "VARIANTS", "LexiconAnalyzer",
-           "available_variants", "build_analyzer", "disk_bytes", "in_format", "load_analyzer",
-           "parse", "quantized_int8", "weight_bytes"]
+__all__ = ["GPU_VARIANTS", "MODELS", "ONLINE_VARIANTS", "TOKEN_BUDGET", "VARIANTS",
+           "LexiconAnalyzer", "available_variants", "build_analyzer", "disk_bytes", "in_format",
+           "load_analyzer", "parse", "quantized_int8", "weight_bytes"]

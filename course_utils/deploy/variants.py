@@ -220,8 +220,9 @@ def build_analyzer(name: str, token_budget: int = TOKEN_BUDGET):
 @functools.cache
 def load_analyzer(name: str):
     """The analyzer of the variant ``name`` (one of :data:`VARIANTS`, on a GPU
-    :data:`GPU_VARIANTS`, online :data:`ONLINE_VARIANTS`), built on first use, then the same object for the process: it
-    reads reviews up to :data:`evaluation.REVIEW_MAX_TOKENS` tokens, in length-sorted batches
-    of at most :data:`TOKEN_BUDGET` padded positions. It has ``predict(texts)`` and
-    ``predict_polarity(texts)``; an unknown name raises a one-line error listing the names."""
+    :data:`GPU_VARIANTS`, online :data:`ONLINE_VARIANTS`), built on first use, then the same
+    object for the process: it reads reviews up to :data:`evaluation.REVIEW_MAX_TOKENS`
+    tokens, in length-sorted batches of at most :data:`TOKEN_BUDGET` padded positions. It has
+    ``predict(texts)`` and ``predict_polarity(texts)``; an unknown name raises a one-line
+    error listing the names."""
     return build_analyzer(name)
