@@ -102,6 +102,8 @@ def is_online() -> bool:
 DEVICES = ("cpu", "cuda")
 _OFF, _ON = ("0", "false", "no", "off"), ("", "1", "true", "yes", "on", "auto")
 _SETTINGS = ("COURSE_DEVICE", "COURSE_MIXED_PRECISION", "COURSE_THREADS", SEED_VARIABLE)
+HALF_DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16}
+"""The 16-bit number formats by the course's names for them."""
 
 
 @dataclass(frozen=True)
@@ -130,7 +132,7 @@ class Runtime:
     @property
     def half_dtype(self) -> torch.dtype | None:
         """The 16-bit type this device computes in natively (None where it has none)."""
-        return {"bf16": torch.bfloat16, "fp16": torch.float16}.get(self.precision)
+        return HALF_DTYPES.get(self.precision)
 
     def training_arguments(self, mixed: bool = True) -> dict:
         """``TrainingArguments`` that put a ``Trainer`` on this device and, with ``mixed``,
@@ -301,7 +303,7 @@ def machine_facts() -> dict:
     and library versions (the banner, and every claim ledger entry)."""
     run = context()
     return {
-        "mode": current_mode(),
+        "mode": run.mode,
         "device": run.device_name(),
         "precision": run.precision,
         "threads": torch.get_num_threads(),

@@ -28,6 +28,7 @@ import torch
 
 from ..evaluation import REVIEW_MAX_TOKENS
 from ..models import SST2_CHECKPOINTS
+from ..runtime import HALF_DTYPES
 from ..sentiment import Prediction, SentimentAnalyzer, validated_texts
 
 MODELS = {"teacher": "teacher", "student": "distilled-student", "albert": "albert-student"}
@@ -118,9 +119,8 @@ def in_format(model: torch.nn.Module, fmt: str, inplace: bool = False) -> torch.
     held). int8 runs on the CPU (torch's dynamic quantisation has CPU kernels only)."""
     if fmt == "fp32":
         return model
-    if fmt in ("bf16", "fp16"):
-        dtype = torch.bfloat16 if fmt == "bf16" else torch.float16
-        return (model if inplace else copy.deepcopy(model)).to(dtype).eval()
+    if fmt in HALF_DTYPES:
+        return (model if inplace else copy.deepcopy(model)).to(HALF_DTYPES[fmt]).eval()
     if fmt == "int8":
         return quantized_int8(model, inplace)
     raise ValueError(f"unknown format {fmt!r}; choose one of: {', '.join(TORCH_FORMATS)}")
