@@ -141,7 +141,10 @@ class _Fixed:
 def _run(tmp_path, monkeypatch, content: str, *extra) -> tuple[int, list[dict], str]:
     monkeypatch.setattr(deploy.variants, "load_analyzer", lambda name: _Fixed())
     source = tmp_path / "in.csv"
-    source.write_text(content, encoding="utf-8")
+    if isinstance(content, bytes):
+        source.write_bytes(content)
+    else:
+        source.write_text(content, encoding="utf-8")
     out = tmp_path / "out.csv"
     errors = io.StringIO()
     monkeypatch.setattr("sys.stderr", errors)
@@ -153,17 +156,125 @@ def _run(tmp_path, monkeypatch, content: str, *extra) -> tuple[int, list[dict], 
 
 def test_score_keeps_every_row_and_says_why_a_row_was_not_scored(tmp_path, monkeypatch):
     content = ("id,text\n1,good kettle\n2,\n3\n4,awful kettle\n5,42\n6,good,extra\n"
-               "7,\"a good, long one\"\n")
+               "7,\"a good, long one\"\n8,nan\n9,inf\n")
     status, rows, stderr = _run(tmp_path, monkeypatch, content)
-    assert status == 0 and [r["id"] for r in rows] == ["1", "2", "3", "4", "5", "6", "7"]
-    assert [r["label"] for r in rows] == ["POSITIVE", "", "", "NEGATIVE", "", "", "POSITIVE"]
+    assert status == 0 and [r["id"] for r in rows] == [str(i) for i in range(1, 10)]
+    assert [r["label"] for r in rows] == ["POSITIVE", "", "", "NEGATIVE", "NEGATIVE", "",
+                                          "POSITIVE", "NEGATIVE", "NEGATIVE"]
     errors = [r["error"] for r in rows]
-    assert errors[0] == errors[3] == errors[6] == ""
-    assert errors[1] == "row 3: empty 'text' cell"
-    assert errors[2].startswith("row 4: no 'text' cell")
-    assert errors[4] == "row 6: 'text' is a number (42), not text"
-    assert errors[5] == "row 7: 1 cell(s) more than the header has"
-    assert "scored 3 of 7 rows" in stderr and "not scored: row 3" in stderr
+    assert errors[1] == "line 3: empty 'text' cell"
+    assert errors[2].startswith("line 4: no 'text' cell")
+    assert errors[5] == "line 7: 1 cell(s) more than the header has"
+    assert [i for i, e in enumerate(errors) if e] == [1, 2, 5]  # 42, nan, inf are text
+    assert "scored 6 of 9 rows" in stderr and "not scored: line 3" in stderr
+
+
+@pytest.mark.parametrize("broken, problem", [
+    ('2,"an unclosed quote, good\n', "text follows a closing quote: a quote opened on"),
+    ('2,"closed" then more good\n', "text follows a closing quote"),
+    (b'2,caf\xe9 good\n', "not UTF-8 text"),
+])
+def test_a_malformed_record_is_an_error_row_for_its_line_and_merges_nothing(
+        tmp_path, monkeypatch, broken, problem):
+    head = "id,text\n1,good kettle\n"
+    tail = "3,awful kettle\n4,\"a good, quoted one\"\n\n5,good again\n"
+    content = (head.encode() + (broken if isinstance(broken, bytes) else broken.encode())
+               + tail.encode())
+    status, rows, stderr = _run(tmp_path, monkeypatch, content)
+    assert status == 0 and len(rows) == 5  # five records in, five rows out, in order
+    assert [r["id"] for r in rows] == ["1", "", "3", "4", "5"]
+    assert rows[1]["error"].startswith(f"line 3: {problem}") and rows[1]["label"] == ""
+    assert [r["label"] for r in rows[2:]] == ["NEGATIVE", "POSITIVE", "POSITIVE"]
+    assert "scored 4 of 5 rows" in stderr
+    # the control: the same file with the record mended reads as five good records
+    status, rows, _ = _run(tmp_path, monkeypatch, head + '2,"a closed quote, good"\n' + tail)
+    assert [r["error"] for r in rows] == [""] * 5
+
+
+def test_an_unclosed_quote_on_the_last_record_is_its_own_error(tmp_path, monkeypatch):
+    status, rows, _ = _run(tmp_path, monkeypatch, 'id,text\n1,good\n2,"never closed\n3,x')
+    assert status == 0
+    assert [r["error"][:7] for r in rows] == ["", "line 3:", ""]
+
+
+def test_an_output_that_cannot_be_written_is_refused_before_scoring(tmp_path, monkeypatch):
+    built = []
+    monkeypatch.setattr(deploy.variants, "load_analyzer", lambda name: built.append(name))
+    (tmp_path / "in.csv").write_text("id,text\n1,good\n", encoding="utf-8")
+    errors = io.StringIO()
+    monkeypatch.setattr("sys.stderr", errors)
+    status = cli.main(["score", str(tmp_path / "in.csv"), "--model", "vader", "--output",
+                       str(tmp_path / "no-such-folder" / "out.csv")])
+    assert status == 2 and built == []  # nothing was loaded or scored
+    assert "--output" in errors.getvalue() and "cannot be written" in errors.getvalue()
+
+
+def test_only_the_csv_goes_to_standard_output(tmp_path, monkeypatch, capsys):
+    def noisy(name):
+        print("building the checkpoint ...")  # as the zoo does on a first build
+        return _Fixed()
+
+    monkeypatch.setattr(deploy.variants, "load_analyzer", noisy)
+    (tmp_path / "in.csv").write_text("id,text\n1,good\n2,bad\n", encoding="utf-8")
+    assert cli.main(["score", str(tmp_path / "in.csv"), "--model", "vader", "--quiet"]) == 0
+    out, err = capsys.readouterr()
+    assert list(csv.reader(io.StringIO(out))) == [
+        ["id", "text", "label", "score", "error"], ["1", "good", "POSITIVE", "0.9", ""],
+        ["2", "bad", "NEGATIVE", "0.9", ""]]
+    assert "building the checkpoint" in err
+
+
+def test_models_lists_every_variant_without_building_one(monkeypatch, capsys):
+    def refuse(name):
+        raise AssertionError(f"built {name}")
+
+    monkeypatch.setattr(deploy.variants, "build_analyzer", refuse)
+    monkeypatch.setattr(deploy.variants, "load_analyzer", refuse)
+    assert cli.main(["models"]) == 0
+    names = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
+    assert sorted(names) == sorted(deploy.VARIANTS + deploy.GPU_VARIANTS + deploy.ONLINE_VARIANTS)
+
+
+_STREAM_CHECK = """
+import io, resource, sys
+from pathlib import Path
+from course_utils.deploy import cli
+from course_utils.sentiment import Prediction
+
+class Stand_in:
+    def predict(self, texts):
+        return [Prediction("POSITIVE", 0.9, 1, False) for _ in texts]
+
+path = Path(sys.argv[1])
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+stream, header, rest = cli.open_records(path, "text")
+with stream, open(sys.argv[2], "w", newline="") as out:
+    count, failed, _ = cli.write_scored(stream, header, rest, "text", Stand_in(), out)
+grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+print(count, failed, grown)
+"""
+
+
+@pytest.mark.slow
+def test_score_streams_a_million_rows_in_constant_memory(tmp_path):
+    """A million records (about 30 MB) through the real reader and writer with a stand-in
+    scorer: the process's peak resident memory grows by a few MB, not by the file (the
+    whole file read as rows first grew it by 330 MB)."""
+    import subprocess
+    import sys
+
+    source = tmp_path / "big.csv"
+    with source.open("w") as f:
+        f.write("id,text\n")
+        f.writelines(f"{i},a good kettle number {i}\n" for i in range(1_000_000))
+    result = subprocess.run([sys.executable, "-c", _STREAM_CHECK, str(source),
+                             str(tmp_path / "out.csv")], capture_output=True, text=True,
+                            check=True)
+    count, failed, grown_kb = map(int, result.stdout.split())
+    assert (count, failed) == (1_000_000, 0)
+    assert grown_kb < 20 * 1024, f"peak memory grew by {grown_kb / 1024:.0f} MB"
+    with (tmp_path / "out.csv").open() as f:
+        assert sum(1 for _ in f) == 1_000_001
 
 
 def test_score_names_the_column_it_needs(tmp_path, monkeypatch):
@@ -177,7 +288,7 @@ def test_score_names_the_column_it_needs(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("content, message", [
-    (b"id,text\n1,caf\xe9\n", "not UTF-8 text (byte 13)"),
+    (b"id,t\xe9xt\n1,good\n", "the header row cannot be read: not UTF-8 text"),
     (b"", "empty file, no header row"),
 ])
 def test_an_unreadable_file_is_one_line_that_says_what_to_do(tmp_path, monkeypatch, content,

@@ -14,6 +14,7 @@ from .variants import (
     LexiconAnalyzer,
     available_variants,
     build_analyzer,
+    describe,
     disk_bytes,
     in_format,
     load_analyzer,
@@ -23,5 +24,5 @@ from .variants import (
 )
 
 __all__ = ["GPU_VARIANTS", "MODELS", "ONLINE_VARIANTS", "TOKEN_BUDGET", "VARIANTS",
-           "LexiconAnalyzer", "available_variants", "build_analyzer", "disk_bytes", "in_format",
+           "LexiconAnalyzer", "available_variants", "build_analyzer", "describe", "disk_bytes", "in_format",
            "load_analyzer", "parse", "quantized_int8", "weight_bytes"]

@@ -79,6 +79,27 @@ def available_variants() -> tuple[str, ...]:
     return cpu + tuple(f"{model}-{fmt}" for model in MODELS for fmt in formats)
 
 
+_MODEL_WORDS = {"teacher": "the course's teacher",
+                "student": "the distilled student (lesson 03)",
+                "albert": "the ALBERT-style student (lesson 04)"}
+_FORMAT_WORDS = {
+    "fp32": "fp32, CPU", "bf16": "bf16 weights and arithmetic, CPU (fast where native)",
+    "int8": "int8 dynamic quantisation, CPU", "onnx-fp32": "ONNX Runtime fp32, CPU",
+    "onnx-int8": "ONNX Runtime int8, CPU", "cuda-fp32": "fp32 on a CUDA GPU",
+    "cuda-bf16": "bf16 on a CUDA GPU with native bf16", "cuda-fp16": "fp16 on a CUDA GPU"}
+
+
+def describe() -> dict[str, str]:
+    """Every variant's name and what it is, in words (nothing is built or loaded)."""
+    rows = {name: f"{_MODEL_WORDS[model]}: {_FORMAT_WORDS[fmt]}"
+            for name in VARIANTS + GPU_VARIANTS if name != "vader"
+            for model, fmt in [parse(name)]}
+    rows["vader"] = "the VADER lexicon (no model), CPU"
+    rows |= {name: f"{SST2_CHECKPOINTS[key]} from the Hugging Face Hub (online only), fp32"
+             for name, key in zip(ONLINE_VARIANTS, SST2_CHECKPOINTS)}
+    return rows
+
+
 def _unknown(name) -> ValueError:
     return ValueError(f"unknown variant {name!r}; choose one of: "
                       f"{', '.join(VARIANTS + GPU_VARIANTS + ONLINE_VARIANTS)}")
