@@ -9,7 +9,7 @@ import pandas as pd
 import torch
 from transformers import AutoModel, PretrainedConfig
 
-from .inference import model_device
+from .core.inference import model_device
 from .models import REFERENCE_CONFIGS, parameter_count, reference_config
 
 SPECIAL_TOKENS = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 
-from .sentiment import validated_texts
+from .core.sentiment import validated_texts
 
 VADER_NEUTRAL = 0.05
 """Compound scores inside (-0.05, 0.05) are neutral (Hutto & Gilbert's threshold)."""

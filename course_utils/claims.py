@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .runtime import machine_facts, output_dir
+from .core.runtime import machine_facts, output_dir
 
 
 class ClaimFailed(AssertionError):

@@ -32,7 +32,10 @@ from pathlib import Path
 import torch
 from transformers import AutoConfig, AutoModel, AutoTokenizer, PretrainedConfig
 
-from .runtime import current_mode, device
+from .core.evaluation import ID2LABEL
+from .core.measurement import parameter_count
+from .core.runtime import current_mode
+from .core.runtime import device as course_device
 
 REFERENCE_CONFIGS: dict[str, dict] = {
     "bert-base-uncased": {
@@ -104,14 +107,11 @@ HUB_IDS = {
 """The course's (legacy) name of a checkpoint -> its current name on the Hub. The one alias
 table: every function here accepts either form."""
 
-SST2_LABELS = {0: "NEGATIVE", 1: "POSITIVE"}
-"""The one table of sentiment class names: SST-2's (GLUE's order: 0 negative, 1 positive),
-which the course's own checkpoints use too (:mod:`course_utils.training`)."""
-
-LABEL_NAMES = {SST2_CHECKPOINTS[key]: SST2_LABELS for key in ("roberta", "albert", "bert")}
-"""Class names of the checkpoints whose config calls them ``LABEL_0``/``LABEL_1`` (the
-``textattack`` ones, trained on GLUE's SST-2): :func:`load_encoder` gives them these names,
-so that :class:`~course_utils.sentiment.SentimentAnalyzer` can tell which class is positive."""
+GENERIC_LABEL_CHECKPOINTS = {SST2_CHECKPOINTS[key]: ID2LABEL for key in ("roberta", "albert", "bert")}
+"""The checkpoints whose config calls their classes ``LABEL_0``/``LABEL_1`` (the
+``textattack`` ones, trained on GLUE's SST-2, whose order the course's label table follows):
+:func:`load_encoder` gives them the course's names (:data:`core.evaluation.LABELS`), so that
+:class:`~course_utils.core.sentiment.SentimentAnalyzer` can tell which class is positive."""
 
 
 def course_name(name: str) -> str:
@@ -153,14 +153,10 @@ def build_reference_model(name: str, seed: int = 0, **overrides) -> torch.nn.Mod
     device (the weights are drawn on the CPU, so they are the same on every device; built
     under ``torch.device("meta")``, it stays there: shapes only, no memory)."""
     config = reference_config(name, **overrides)
-    torch.manual_seed(seed)
-    model = AutoModel.from_config(config).eval()
-    return model if next(model.parameters()).is_meta else model.to(device())
-
-
-def parameter_count(module: torch.nn.Module) -> int:
-    """Number of distinct parameters (tied weights count once)."""
-    return sum(p.numel() for p in module.parameters())
+    with torch.random.fork_rng(devices=[]):  # seeded here, the caller's generator untouched
+        torch.manual_seed(seed)
+        model = AutoModel.from_config(config).eval()
+    return model if next(model.parameters()).is_meta else model.to(course_device())
 
 
 def _encoder_parts(model: torch.nn.Module) -> tuple[torch.nn.Module, torch.nn.Module]:
@@ -242,20 +238,22 @@ def no_safetensors_conversion():
 
 
 def name_generic_labels(config, name: str) -> None:
-    """Give the classes of ``name`` their names from :data:`LABEL_NAMES` when its config has
+    """Give the classes of ``name`` their names from :data:`GENERIC_LABEL_CHECKPOINTS` when its config has
     only the generic ``LABEL_0``, ``LABEL_1``, ... (a config that names them is left alone)."""
-    names = LABEL_NAMES.get(course_name(str(name)))
+    names = GENERIC_LABEL_CHECKPOINTS.get(course_name(str(name)))
     generic = {i: f"LABEL_{i}" for i in range(len(config.id2label))}
     if names and dict(config.id2label) == generic and len(names) == len(generic):
         config.id2label = dict(names)
         config.label2id = {label: i for i, label in names.items()}
 
 
-def load_encoder(name: str | None = None, model_class=AutoModel, **kwargs) -> torch.nn.Module:
-    """Pretrained weights of ``name`` on :func:`device`, in eval mode, under the weights
+def load_encoder(name: str | None = None, model_class=AutoModel, device=None,
+                 **kwargs) -> torch.nn.Module:
+    """Pretrained weights of ``name`` on the course's device (or ``device``), in eval mode,
+    under the weights
     policy of this module: safetensors when there are, else the ``.bin`` with torch's
     ``weights_only`` loading; never the conversion service. Classes named only ``LABEL_i``
-    get their names from :data:`LABEL_NAMES`."""
+    get their names from :data:`GENERIC_LABEL_CHECKPOINTS`."""
     policy = {"use_safetensors", "weights_only", "trust_remote_code"} & set(kwargs)
     if policy:
         raise TypeError(f"load_encoder sets {', '.join(sorted(policy))} itself (the weights "
@@ -266,18 +264,4 @@ def load_encoder(name: str | None = None, model_class=AutoModel, **kwargs) -> to
             checkpoint, use_safetensors=None, weights_only=True, trust_remote_code=False,
             **kwargs)
     name_generic_labels(model.config, checkpoint)
-    return model.to(device()).eval()
-
-
-def token_limit(model, tokenizer) -> int:
-    """The most tokens ``model`` takes in one text: its position table, less the positions
-    a RoBERTa-style table reserves (its position ids start after the padding id, the table's
-    ``padding_idx``, so roberta-base's 514 positions hold 512 tokens), and at most the
-    tokenizer's own limit (which a tokenizer without one reports as about 1e30)."""
-    positions = model.config.max_position_embeddings
-    base = getattr(model, "base_model", model)
-    table = getattr(getattr(base, "embeddings", None), "position_embeddings", None)
-    reserved = getattr(table, "padding_idx", None)
-    if reserved is not None:
-        positions -= reserved + 1
-    return min(tokenizer.model_max_length, positions)
+    return model.to(device or course_device()).eval()

@@ -10,7 +10,7 @@ import pandas as pd
 
 def plot_accuracy(table: pd.DataFrame, title: str, reference: float | None = None,
                   reference_label: str = "test accuracy"):
-    """Horizontal bars of accuracy with 95% intervals, from :func:`metrics.accuracy_by_group`."""
+    """Horizontal bars of accuracy with 95% intervals, from :func:`core.evaluation.accuracy_by_group`."""
     import matplotlib.pyplot as plt
 
     errors = [table["accuracy"] - table["low"], table["high"] - table["accuracy"]]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .inference import mean_pooled, run_in_batches
+from .core.inference import mean_pooled, run_in_batches
 
 
 def sentence_vectors(encoder, tokenizer, sentences, batch_size: int = 64,

@@ -7,15 +7,11 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass
 
-import numpy as np
 from datasets import DatasetDict
-from sklearn.metrics import accuracy_score
 from transformers import DataCollatorWithPadding, PrinterCallback, Trainer, TrainingArguments
 
-from .models import SST2_LABELS as ID2LABEL
-from .runtime import context, course_seed
-
-LABEL2ID = {name: i for i, name in ID2LABEL.items()}
+from .core.evaluation import REVIEW_MAX_TOKENS, compute_metrics
+from .core.runtime import context, course_seed
 
 
 def tokenize_splits(splits: DatasetDict, tokenizer, max_length: int = 128) -> DatasetDict:
@@ -26,12 +22,6 @@ def tokenize_splits(splits: DatasetDict, tokenizer, max_length: int = 128) -> Da
     keep = {"input_ids", "attention_mask", "token_type_ids", "label"}
     drop = [c for c in next(iter(splits.values())).column_names if c not in keep]
     return splits.map(encode, batched=True, remove_columns=drop)
-
-
-def compute_accuracy(prediction) -> dict[str, float]:
-    """``compute_metrics`` for the Trainer: accuracy of the arg-max class."""
-    logits, labels = prediction
-    return {"accuracy": accuracy_score(labels, np.argmax(logits, axis=-1))}
 
 
 def training_arguments(output_dir: str, epochs: float, learning_rate: float,
@@ -105,14 +95,17 @@ class Settings:
 
 def fine_tune(model, tokenizer, splits: DatasetDict, settings: Settings = Settings(),
               seed: int | None = None, **overrides):
-    """Fine-tune ``model`` on ``splits["train"]``, keep the epoch best on ``validation``
-    (:func:`train`, accuracy as the metric). Returns the trained model and the Trainer's log
+    """Fine-tune ``model`` on ``splits["train"]`` (read to ``settings.max_length`` tokens),
+    keep the epoch best on ``validation`` by the accuracy the lessons report (read whole, to
+    :data:`core.evaluation.REVIEW_MAX_TOKENS`: :func:`core.evaluation.compute_metrics`). Returns the trained model and the Trainer's log
     history (loss and accuracy per epoch). ``seed`` None: the run's seed
     (:func:`runtime.course_seed`).
     """
-    encoded = tokenize_splits(DatasetDict(train=splits["train"],
-                                          validation=splits["validation"]),
-                              tokenizer, settings.max_length)
+    encoded = DatasetDict(
+        train=tokenize_splits(DatasetDict(data=splits["train"]), tokenizer,
+                              settings.max_length)["data"],
+        validation=tokenize_splits(DatasetDict(data=splits["validation"]), tokenizer,
+                                   REVIEW_MAX_TOKENS)["data"])
     return train(model, tokenizer, encoded, settings,
                  course_seed() if seed is None else seed,
-                 trainer_kwargs={"compute_metrics": compute_accuracy}, **overrides)
+                 trainer_kwargs={"compute_metrics": compute_metrics}, **overrides)

@@ -9,7 +9,7 @@ import pandas as pd
 from IPython.display import display
 
 from .architecture import flops_per_token
-from .bench import model_latency
+from .core.measurement import interleaved_latency
 from .models import parameter_breakdown
 
 
@@ -19,8 +19,8 @@ def architecture_row(name: str, model, seq_len: int, measure: bool = True) -> di
            "parameters (M)": round(parameter_breakdown(model)["total"] / 1e6, 1),
            "GFLOPs / sequence": round(flops_per_token(model.config, seq_len) * seq_len / 1e9, 2)}
     if measure:
-        row["latency ms"] = round(model_latency(model, 1, seq_len, warmup=1, repeats=3).median
-                                  * 1e3, 1)
+        timing = interleaved_latency({name: model}, 1, seq_len, warmup=1, repeats=3)[name]
+        row["latency ms"] = round(timing.median * 1e3, 1)
     return row
 
 

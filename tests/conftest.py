@@ -51,7 +51,7 @@ def tiny_bert_classifier():
 def fresh_runtime_context():
     """Each test decides the runtime context from its own environment (and the hardware as
     it is, unless the test says otherwise); the next test starts afresh."""
-    from course_utils import runtime
+    from course_utils.core import runtime
 
     runtime.refresh()
     yield

@@ -4,10 +4,9 @@ import pandas as pd
 import pytest
 
 from course_utils import application as app
-from course_utils.architecture import flops_per_token
-from course_utils.metrics import accuracy
+from course_utils.core.evaluation import accuracy
+from course_utils.core.sentiment import SentimentAnalyzer
 from course_utils.models import load_tokenizer
-from course_utils.sentiment import SentimentAnalyzer
 
 TEXTS = ["Great kettle, boils fast.", "Broke after a week.", "Fine.",
          "The staff were kind and the room was spotless. " * 3]
@@ -41,20 +40,26 @@ def test_the_analyzer_and_the_pipeline_give_the_seed_loops_answers(classifier):
 
 def test_padding_share_of_each_batching_is_exact(classifier):
     model, tokenizer = classifier
-    texts = ["good", "bad bad bad bad bad bad bad", "fine fine", "ok"]
+    texts = ["good", "bad bad bad bad bad bad bad", "fine fine", "ok"]  # 3, 9, 4, 3 tokens
     table = app.padding_and_speed(lambda **kw: SentimentAnalyzer(model, tokenizer, **kw),
-                                  texts, {"all": {"batch_size": 4}, "one": {"batch_size": 1}})
-    lengths = SentimentAnalyzer(model, tokenizer).token_counts(texts)
+                                  texts, {"all": {"batch_size": 4}, "one": {"batch_size": 1},
+                                          "budget": {"token_budget": 12}})
     assert table.loc["one", "padding share"] == 0 and table.loc["one", "batches"] == 4
-    expected = 1 - sum(lengths) / (4 * max(lengths))
-    assert table.loc["all", "padding share"] == pytest.approx(expected)
+    assert table.loc["all", "padding share"] == pytest.approx(1 - 19 / 36)  # all padded to 9
+    # a budget of 12 positions: [3, 3, 4] pads to 12, then 9 alone: 1 of 21 positions padded
+    assert table.loc["budget", "batches"] == 2
+    assert table.loc["budget", "padding share"] == pytest.approx(2 / 21)
     assert (table["reviews/s"] > 0).all()
 
 
 def test_review_flops_count_each_review_at_its_own_length(classifier):
+    """Two layers, H = 32, F = 64 (the tiny classifier): per token 2 x 2 x (4 H^2 + 2 H F
+    + 2 L H) = 32,768 + 256 L FLOPs; no padding, so a review of 5 and one of 9 tokens cost
+    5 x 34,048 + 9 x 35,072 = 485,888, less than both at 9 (631,296)."""
     config = classifier[0].config
-    assert app.review_flops(config, [5, 9]) == (5 * flops_per_token(config, 5)
-                                                 + 9 * flops_per_token(config, 9))
+    assert (config.hidden_size, config.intermediate_size, config.num_hidden_layers) == (32, 64, 2)
+    assert app.review_flops(config, [5, 9]) == 485_888
+    assert app.review_flops(config, [9, 9]) == 631_296
 
 
 def _table():

@@ -2,7 +2,7 @@ import pytest
 import torch
 from transformers import AlbertConfig, AutoModel, BertConfig, DistilBertConfig
 
-from course_utils import architecture, bench, models
+from course_utils import architecture, models
 from course_utils.exercises import architecture as exercises
 from course_utils.widgets import architecture_row
 
@@ -95,13 +95,6 @@ def test_input_layouts():
     assert "token type" not in roberta.index
     single = architecture.input_layout("distilbert-base-uncased", tokenizer, "a")
     assert list(single.loc["token"]) == ["[CLS]", "a", "[SEP]"]
-
-
-def test_interleaved_latency_times_every_model():
-    torch.manual_seed(0)
-    encoder = AutoModel.from_config(TINY_CONFIGS["bert"]()).eval()
-    timings = bench.interleaved_latency({"a": encoder, "b": encoder}, 2, 16, warmup=1, repeats=3)
-    assert set(timings) == {"a", "b"} and all(len(t.times) == 3 for t in timings.values())
 
 
 def test_architecture_row_without_timing():

@@ -4,7 +4,8 @@ from collections import Counter
 
 import pytest
 
-from course_utils.data import LABEL_NAMES, PHENOMENA, load_reviews
+from course_utils.core.evaluation import LABELS
+from course_utils.data import PHENOMENA, load_reviews
 
 
 @pytest.fixture(scope="module")
@@ -17,7 +18,7 @@ def test_splits_and_columns(reviews):
     for split in reviews.values():
         assert {"text", "label", "stars", "category"} <= set(split.column_names)
     assert "phenomenon" in reviews["challenge"].column_names
-    assert reviews["train"].features["label"].names == LABEL_NAMES
+    assert reviews["train"].features["label"].names == list(LABELS)
 
 
 def test_sizes(reviews):

@@ -7,9 +7,10 @@ import pytest
 import torch
 
 from course_utils import deploy
+from course_utils.core import measurement
+from course_utils.core.sentiment import SentimentAnalyzer
 from course_utils.deploy import cli
 from course_utils.models import load_tokenizer
-from course_utils.sentiment import SentimentAnalyzer
 
 REVIEWS = ["Great kettle, boils fast and quietly.", "Broke after a week. Awful.", "Fine.",
            "The hotel was spotless and the staff could not have been kinder. " * 5]
@@ -42,7 +43,7 @@ def test_a_gpu_adds_gpu_rows_in_its_native_half_format_and_keeps_the_cpu_rows(mo
     (the server's and the device's) stay, whatever the GPU."""
     import torch
 
-    from course_utils import runtime
+    from course_utils.core import runtime
 
     monkeypatch.delenv("COURSE_MIXED_PRECISION", raising=False)
     monkeypatch.setenv("COURSE_DEVICE", "cpu")
@@ -102,10 +103,10 @@ def test_int8_and_bf16_copies_agree_with_fp32_and_leave_it_alone(classifier):
     assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())
     int8 = deploy.in_format(model, "int8")
     assert any("quantized" in type(m).__module__ for m in int8.modules())
-    assert deploy.weight_bytes(int8) < deploy.weight_bytes(model)
+    assert measurement.weight_bytes(int8) < measurement.weight_bytes(model)
     fp32_bytes = sum(p.numel() * 4 for p in model.parameters())
-    assert fp32_bytes <= deploy.weight_bytes(model) < fp32_bytes * 1.05  # + a few buffers
-    assert deploy.disk_bytes(int8) < deploy.disk_bytes(model)
+    assert fp32_bytes <= measurement.weight_bytes(model) < fp32_bytes * 1.05  # + a few buffers
+    assert measurement.disk_bytes(int8) < measurement.disk_bytes(model)
     half = deploy.in_format(model, "bf16", inplace=True)
     assert half is model and model.classifier.weight.dtype == torch.bfloat16
     with pytest.raises(ValueError, match="unknown format"):
@@ -125,14 +126,14 @@ def test_onnx_export_reproduces_the_model_at_any_batch_and_length(classifier, tm
     assert torch.allclose(ours, reference, atol=1e-5)
     int8 = OnnxClassifier(quantize(path, tmp_path / "model.int8.onnx"), model.config)
     assert int8.path.stat().st_size < path.stat().st_size
-    assert deploy.weight_bytes(onnx) == path.stat().st_size
+    assert measurement.weight_bytes(onnx) == path.stat().st_size
 
 
 class _Fixed:
     """A stand-in analyzer: positive when the text has 'good'."""
 
     def predict(self, texts):
-        from course_utils.sentiment import Prediction
+        from course_utils.core.sentiment import Prediction
 
         return [Prediction("POSITIVE" if "good" in t else "NEGATIVE", 0.9, 3, False)
                 for t in texts]
@@ -239,7 +240,7 @@ _STREAM_CHECK = """
 import io, resource, sys
 from pathlib import Path
 from course_utils.deploy import cli
-from course_utils.sentiment import Prediction
+from course_utils.core.sentiment import Prediction
 
 class Stand_in:
     def predict(self, texts):

@@ -218,7 +218,7 @@ def test_a_random_student_keeps_only_the_teachers_embeddings(tiny_bert_classifie
 def test_mixed_precision_settings_are_valid_training_arguments(tmp_path):
     from transformers import TrainingArguments
 
-    from course_utils.runtime import mixed_precision
+    from course_utils.core.runtime import mixed_precision
 
     settings = mixed_precision()
     assert set(settings) <= {"bf16", "fp16", "use_cpu"}

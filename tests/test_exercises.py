@@ -80,8 +80,8 @@ def _flipped_classifier(tiny_bert_classifier):
 
 
 def _positive_probability(right, tiny_bert_classifier):
+    from course_utils.core.sentiment import SentimentAnalyzer
     from course_utils.models import load_tokenizer
-    from course_utils.sentiment import SentimentAnalyzer
 
     tokenizer = load_tokenizer()
     analyzer = SentimentAnalyzer(_flipped_classifier(tiny_bert_classifier), tokenizer)

@@ -5,7 +5,7 @@ there is no GPU; ``shared/gpu/run.sh`` runs them on one."""
 import pytest
 import torch
 
-from course_utils import runtime
+from course_utils.core import runtime
 
 pytestmark = pytest.mark.gpu
 
@@ -37,8 +37,8 @@ def test_models_built_or_loaded_by_the_course_sit_on_the_gpu(tiny_bert_classifie
 
 
 def test_the_analyzer_gives_the_cpus_answers_on_the_gpu(tiny_bert_classifier):
+    from course_utils.core.sentiment import SentimentAnalyzer
     from course_utils.models import load_tokenizer
-    from course_utils.sentiment import SentimentAnalyzer
 
     tokenizer = load_tokenizer()
     texts = ["Great kettle.", "Broke in a week, never again.", "fine " * 80]
@@ -68,11 +68,17 @@ def test_fp16_training_runs_with_the_scaler_on_any_gpu(monkeypatch, tiny_bert_cl
     assert _on_gpu(model) and log[-1]["train_loss"] == log[-1]["train_loss"]  # not NaN
 
 
-def test_gpu_memory_is_the_allocators_peak():
-    from course_utils.bench import MB, peak_memory_during
+def _fill_gpu(n_bytes):
+    return torch.empty(n_bytes, dtype=torch.uint8, device=CUDA).sum().item()
 
-    grown = peak_memory_during(lambda: torch.empty(256 * MB, dtype=torch.uint8, device=CUDA))
-    assert 256 * MB <= grown < 300 * MB
+
+def test_gpu_memory_is_the_allocators_peak_in_a_fresh_process():
+    from functools import partial
+
+    from course_utils.core.measurement import MB, in_fresh_processes
+
+    run = in_fresh_processes({"256 MB": partial(_fill_gpu, 256 * MB)})["256 MB"]
+    assert 256 * MB <= run.gpu_peak_bytes < 300 * MB
 
 
 def test_the_matmul_peak_is_measured_on_the_gpu():

@@ -105,9 +105,10 @@ def _analyze(key: str) -> dict:
     """Lessons 00 and 06: an SST-2 checkpoint through the analyzer, a long review included."""
     import torch
 
-    from course_utils.sentiment import SentimentAnalyzer, load_sentiment_model
+    from course_utils.core.sentiment import SentimentAnalyzer
+    from course_utils.zoo import load_sst2_model
 
-    model, tokenizer = load_sentiment_model(key)
+    model, tokenizer = load_sst2_model(key)
     analyzer = SentimentAnalyzer(model, tokenizer)
     long, short = analyzer.predict([LONG_REVIEW, "Great kettle."])
     with torch.inference_mode():  # the same review, straight through the model
@@ -395,12 +396,13 @@ def test_lessons_00_and_06_run_online_under_nbval(hub, tmp_path):
 
     pytest.importorskip("nbval")
     from course_utils import zoo
+    from course_utils.core.runtime import cache_root
 
-    for name in zoo.RECIPES:
+    for name in zoo.CHECKPOINTS:
         zoo.checkpoint_path(name)
     env = {k: v for k, v in os.environ.items() if k not in UNSET}
     env.update(online_environment(hub.url, tmp_path))
-    env["COURSE_CACHE_DIR"] = str(zoo.cache_dir())  # the checkpoints just built
+    env["COURSE_CACHE_DIR"] = str(cache_root())  # the checkpoints just built
     junit = tmp_path / "cells.xml"
     start = len(hub.requests)
     result = subprocess.run(
@@ -429,7 +431,7 @@ sys.path.insert(0, {tests!r})
 from hub_standin import NetworkGuard
 guard = NetworkGuard()
 guard.install()
-from course_utils.runtime import current_mode
+from course_utils.core.runtime import current_mode
 start = time.perf_counter()
 mode = current_mode()
 print(json.dumps({{"mode": mode, "seconds": time.perf_counter() - start,
@@ -495,7 +497,7 @@ def test_auto_obeys_transformers_offline_without_a_probe(auto_modes):
 
 
 def test_auto_is_offline_within_the_probe_timeout_when_the_endpoint_is_silent(auto_modes):
-    from course_utils.runtime import PROBE_TIMEOUT_S
+    from course_utils.core.runtime import PROBE_TIMEOUT_S
 
     answer = auto_modes["silent"]
     assert answer["mode"] == "offline" and answer["blocked"] == []

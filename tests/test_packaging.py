@@ -68,10 +68,6 @@ def test_readme_colab_links_use_the_slug_and_exist():
         assert (ROOT / "notebooks" / notebook).exists()
 
 
-def test_there_are_notebooks():
-    assert NOTEBOOKS, "no lesson notebooks found"
-
-
 def test_core_dependencies_include_what_albert_tokenizers_need():
     """A repository with only ``spiece.model`` (albert-base-v2) needs sentencepiece and
     protobuf to build its tokenizer (tests/test_online.py loads one)."""

@@ -2,7 +2,7 @@ import time
 
 import pytest
 
-from course_utils import runtime
+from course_utils.core import runtime
 
 
 def test_modes_from_environment(monkeypatch):
@@ -200,3 +200,14 @@ def test_every_training_run_takes_its_device_from_the_context(monkeypatch):
     _hardware(monkeypatch, cuda=False, device="cpu")
     args = training.training_arguments("/tmp/unused", 1, 1e-4, 8, 0)
     assert args.use_cpu is True and args.bf16 is False and args.fp16 is False
+
+
+def test_course_seed_and_mixed_precision_switches(monkeypatch):
+    monkeypatch.setenv("COURSE_SEED", "3")
+    assert runtime.course_seed() == 3
+    monkeypatch.setenv("COURSE_SEED", "three")
+    with pytest.raises(ValueError, match="COURSE_SEED=1"):
+        runtime.course_seed()
+    monkeypatch.setenv("COURSE_SEED", "0")
+    monkeypatch.setenv("COURSE_MIXED_PRECISION", "0")
+    assert runtime.mixed_precision() == {"use_cpu": runtime.device().type == "cpu"}

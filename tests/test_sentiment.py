@@ -5,7 +5,7 @@ import torch
 from transformers import AutoModelForSequenceClassification
 
 from course_utils import models
-from course_utils.sentiment import MAX_CHARS, SentimentAnalyzer
+from course_utils.core.sentiment import MAX_CHARS, SentimentAnalyzer
 
 REVIEWS = ["Great kettle, boils fast.", "Broke after a week and support ignored me.",
            "Fine.", "The hotel was spotless and the staff could not have been kinder. " * 3]
@@ -74,15 +74,18 @@ def test_bad_input_gets_a_clear_error(classifier, bad, error, message):
 
 
 def test_padding_share_counts_padded_positions():
-    from course_utils.sentiment import padding_share
+    from course_utils.core.inference import length_batches, padding_share
 
     lengths = [2, 9, 3, 8]
-    assert padding_share(lengths, 1) == 0.0
+    assert padding_share(lengths, length_batches(lengths, 1)) == 0.0
     # sorted: [2, 3] pads to 3, [8, 9] to 9 -> 22 real of 24 positions
-    assert padding_share(lengths, 2) == pytest.approx(1 - 22 / 24)
+    assert padding_share(lengths, length_batches(lengths, 2)) == pytest.approx(1 - 22 / 24)
     # in order: [2, 9] pads to 9, [3, 8] to 8 -> 22 real of 34
-    assert padding_share(lengths, 2, sort=False) == pytest.approx(1 - 22 / 34)
-    assert padding_share(lengths, 4) == pytest.approx(1 - 22 / 36)
+    assert padding_share(lengths, length_batches(lengths, 2, sort=False)) == pytest.approx(
+        1 - 22 / 34)
+    assert padding_share(lengths, length_batches(lengths, 4)) == pytest.approx(1 - 22 / 36)
+    # a budget of 18 positions: [2, 3, 8] pads to 24 > 18, so [2, 3] then [8, 9]
+    assert length_batches(lengths, token_budget=18) == [[0, 2], [3, 1]]
 
 
 def test_token_counts_are_what_the_model_sees(classifier):

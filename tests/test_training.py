@@ -10,7 +10,8 @@ from datasets import Dataset, DatasetDict
 from course_utils import distillation as kd
 from course_utils import training
 from course_utils.architecture import encoder_layers
-from course_utils.inference import fingerprint
+from course_utils.core import artifacts
+from course_utils.core.inference import fingerprint
 from course_utils.models import load_tokenizer
 
 
@@ -84,7 +85,7 @@ def test_cached_teacher_outputs_follow_the_teachers_weights(monkeypatch, tiny_be
     tokenizer = kd.student_tokenizer(load_tokenizer())
     reviews = DatasetDict(train=Dataset.from_dict({"text": ["good.", "bad."], "label": [1, 0]}))
     monkeypatch.setattr("course_utils.data.load_reviews", lambda: reviews)
-    monkeypatch.setattr("course_utils.distillation.recipe._CACHE", {})
+    artifacts.forget()
     recipe = kd.Recipe(masked_copies=0, max_length=8)
     teacher = tiny_bert_classifier(vocab_size=tokenizer.vocab_size, seed=0)
     _, (first, _) = kd.prepared_transfer(teacher, tokenizer, recipe)

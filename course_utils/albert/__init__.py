@@ -9,7 +9,6 @@
 - A parameter explorer widget with a static fallback table.
 """
 
-from ..models import parameter_count as count_parameters  # a shared tensor counts once
 from .compute import TINY, build_and_run, comparison_models, peak_memory
 from .explorer import explorer_row, parameter_explorer, static_table
 from .figures import plot_embedding_parameters, plot_svd_tradeoff
@@ -62,7 +61,6 @@ __all__ = [
     "build_shared_albert",
     "comparison_models",
     "config_parameters",
-    "count_parameters",
     "embedding_basis",
     "embedding_tables",
     "explorer_row",

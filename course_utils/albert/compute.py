@@ -31,7 +31,7 @@ of :func:`peak_memory`; BERT ignores ``embedding_size``)."""
 
 def build_and_run(name: str, seq_len: int = 128, **overrides) -> None:
     """Build the model ``name`` (random weights) and run one batch-1 forward pass."""
-    from ..bench import dummy_inputs
+    from ..core.measurement import dummy_inputs
     from ..models import build_reference_model
 
     model = build_reference_model(name, **overrides)
@@ -40,20 +40,21 @@ def build_and_run(name: str, seq_len: int = 128, **overrides) -> None:
 
 
 def peak_memory(names=("bert-base-uncased", "albert-base-v2"), seq_len: int = 128):
-    """For each full-size model, in MB: its parameter bytes, and the peak memory that building
-    it and running one forward pass adds, in a fresh process per model that first did the
-    same with a tiny version (so imports and first-use costs are not counted)."""
-    from ..bench import MB, parameter_bytes, peak_memory_in_fresh_processes
+    """For each full-size model, in MB: its weights, and the peak memory that building it and
+    running one forward pass adds, in a fresh process per model that first did the same with
+    a tiny version (so imports and first-use costs are not counted):
+    :func:`core.measurement.in_fresh_processes`."""
+    from ..core.measurement import MB, in_fresh_processes, weight_bytes
     from ..models import build_reference_model
 
-    peaks = peak_memory_in_fresh_processes(
+    runs = in_fresh_processes(
         {name: partial(build_and_run, name, seq_len) for name in names},
         warm_ups={name: partial(build_and_run, name, seq_len, **TINY) for name in names})
-    def weight_bytes(name):  # built on the meta device: shapes only, no memory here
+
+    def weights(name):  # built on the meta device: shapes only, no memory here
         with torch.device("meta"):
-            return parameter_bytes(build_reference_model(name))
+            return weight_bytes(build_reference_model(name))
 
     return pd.DataFrame({
-        "parameter MB": {name: weight_bytes(name) / MB for name in names},
-        "peak MB (fresh process)": {name: peak / MB for name, peak in peaks.items()}})
-
+        "weights MB": {name: weights(name) / MB for name in names},
+        "peak MB (fresh process)": {name: run.growth_bytes / MB for name, run in runs.items()}})

@@ -25,7 +25,7 @@ def explorer_row(vocab: int, hidden: int, embedding: int, layers: int, scheme: s
     return {"V": vocab, "H": hidden, "E": embedding, "layers": layers, "sharing": scheme,
             "parameters (M)": round(counts / 1e6, 1),
             "weights fp32 (MB)": round(counts * 4 / 2**20, 1),
-            "GFLOPs / 128 tokens": round(flops_per_token(config, seq_len) * seq_len / 1e9, 1),
+            f"GFLOPs / {seq_len} tokens": round(flops_per_token(config, seq_len) * seq_len / 1e9, 1),
             "parameters vs BERT": round(counts / bert, 3)}
 
 

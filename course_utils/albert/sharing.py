@@ -6,7 +6,7 @@ import pandas as pd
 import torch
 from transformers import AlbertConfig, AlbertModel
 
-from ..models import parameter_count as count_parameters  # a shared tensor counts once
+from ..core.measurement import parameter_count
 from .formulas import ALBERT_BASE, SCHEMES, albert_config, config_parameters
 
 
@@ -36,7 +36,7 @@ def build_shared_albert(config: AlbertConfig, scheme: str = "all-shared") -> Alb
 def meta_count(config: AlbertConfig, scheme: str) -> int:
     """Parameters of :func:`build_shared_albert` built on the meta device (no memory)."""
     with torch.device("meta"):
-        return count_parameters(build_shared_albert(config, scheme))
+        return parameter_count(build_shared_albert(config, scheme))
 
 
 def sharing_table(sizes=(64, 128, 256, 768), **base) -> pd.DataFrame:

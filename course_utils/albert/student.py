@@ -9,9 +9,11 @@ import pandas as pd
 import torch
 from transformers import AlbertConfig, AlbertForSequenceClassification
 
-from ..evaluation import REVIEW_MAX_TOKENS, evaluate
-from ..inference import model_device
-from ..models import parameter_count as count_parameters  # a shared tensor counts once
+from .. import zoo  # the teacher's recipe, which the students are made from
+from ..core import artifacts
+from ..core.evaluation import REVIEW_MAX_TOKENS, evaluate
+from ..core.inference import model_device
+from ..core.measurement import parameter_count
 
 
 def truncated_svd(matrix: torch.Tensor, rank: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -116,7 +118,7 @@ def albert_from_teacher(teacher, embedding: int = 128,
 
 def parameter_savings(student, teacher) -> dict[str, float]:
     """Parameters of ``student`` and the share of the teacher's it saves."""
-    ours, theirs = count_parameters(student), count_parameters(teacher)
+    ours, theirs = parameter_count(student), parameter_count(teacher)
     return {"parameters": ours, "saved": 1 - ours / theirs}
 
 
@@ -156,7 +158,6 @@ def build_albert_student():
     """The zoo's ``albert-student``: E = 128, one teacher layer shared across all six depths,
     fine-tuned on the reviews train split (selected on validation). Returns (model, tokenizer).
     """
-    from .. import zoo
     from ..data import load_reviews
     from ..training import Settings, fine_tune
 
@@ -179,3 +180,7 @@ def reconstruction_error(teacher, sizes=(32, 64, 128, 256)) -> pd.DataFrame:
                            for name, t in (("word table", words), ("position table", positions))}
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("E")
 
+
+artifacts.register(artifacts.Recipe(
+    "albert-student", artifacts.saved_pretrained(build_albert_student), 3,
+    "ALBERT-style student: factorised embeddings, shared layers", after=("teacher",)))

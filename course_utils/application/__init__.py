@@ -12,15 +12,15 @@ from .choose import TEAMS, Team, decisions, pareto_front, plot_pareto, within_re
 from .machine import machine_peaks, matmul_rate, review_flops
 from .measure import (
     fp32_of,
-    fresh_process_profile,
     fresh_profiles,
     latency_percentiles,
+    load_and_score,
     measure_variants,
     padding_and_speed,
 )
 
 __all__ = ["TEAMS", "Team", "analyze_sentiment", "decisions", "fp32_of",
-           "fresh_process_profile", "fresh_profiles", "latency_percentiles", "machine_peaks",
+           "fresh_profiles", "latency_percentiles", "load_and_score", "machine_peaks",
            "matmul_rate",
            "measure_variants", "padding_and_speed", "pareto_front", "pipeline_labels",
            "plot_pareto", "review_flops", "seed_loop", "text_classifier", "within_reference"]

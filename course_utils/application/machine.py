@@ -6,8 +6,8 @@ from __future__ import annotations
 import torch
 
 from ..architecture import flops_per_token
-from ..bench import time_call
-from ..runtime import device as course_device
+from ..core.measurement import time_call
+from ..core.runtime import device as course_device
 
 
 def matmul_rate(dtype: torch.dtype = torch.float32, device=None, size: int | None = None,
@@ -29,7 +29,7 @@ def machine_peaks() -> dict[str, float]:
     formats are named: ``fp32`` (and ``bf16`` where native) on the CPU, whatever the runtime;
     on a GPU also ``cuda-fp32`` and ``cuda-bf16`` or ``cuda-fp16`` (its native 16-bit
     format)."""
-    from ..runtime import context, native_bf16
+    from ..core.runtime import context, native_bf16
 
     peaks = {"fp32": matmul_rate(torch.float32, "cpu")}
     if native_bf16("cpu"):

@@ -3,62 +3,45 @@ throughput, achieved FLOP rate, memory and size (lesson 06's table)."""
 
 from __future__ import annotations
 
-import multiprocessing
 import time
-from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 
 import pandas as pd
 
-from ..bench import MB, interleaved_calls
-from ..evaluation import Scored, score
-from ..inference import model_device
-from ..metrics import accuracy
+from ..core.evaluation import Scored, accuracy, score
+from ..core.inference import model_device
+from ..core.measurement import (
+    MB,
+    disk_bytes,
+    in_fresh_processes,
+    interleaved_calls,
+    time_each,
+    weight_bytes,
+)
 from .machine import review_flops
 
 
 def latency_percentiles(analyzer, reviews) -> tuple[float, float]:
     """Seconds to score one review on its own (p50 and p90 over ``reviews``, one call each
-    after a warm-up call): what a user waits for one answer."""
-    analyzer.predict([reviews[0]])
-    times = []
-    for review in reviews:
-        start = time.perf_counter()
-        analyzer.predict([review])
-        times.append(time.perf_counter() - start)
-    series = pd.Series(times)
-    return float(series.quantile(0.5)), float(series.quantile(0.9))
+    after a warm-up call: :func:`core.measurement.time_each`): what a user waits for one
+    answer."""
+    timing = time_each(lambda review: analyzer.predict([review]), reviews)
+    return timing.median, timing.p90
 
 
-def fresh_process_profile(name: str, texts: list[str]) -> dict[str, float]:
-    """Run in a fresh process: build the variant ``name`` (timed: the load time; the resident
-    memory once it is loaded), score ``texts``, and return the process's peak resident memory
-    (all it held, Python and the libraries included: what a server running only this variant
-    needs); for a variant on a GPU also the peak of GPU memory its tensors took (torch's
-    allocator statistics)."""
+def load_and_score(name: str, texts: list[str]) -> dict[str, float]:
+    """Build the variant ``name`` (timed: the load time; the resident memory once it is
+    loaded), then score ``texts``: what a server running only this variant does first."""
     import psutil
-    import torch
 
-    from ..bench import peak_memory_during
     from ..deploy import build_analyzer
-    from ..runtime import default_threads
 
-    torch.set_num_threads(default_threads())  # as many threads as the lesson uses
-    process = psutil.Process()
-    before, loaded = process.memory_info().rss, {}
-
-    def load_and_score():
-        start = time.perf_counter()
-        analyzer = build_analyzer(name)
-        loaded["s"] = time.perf_counter() - start
-        loaded["rss"] = process.memory_info().rss
-        analyzer.predict_polarity(texts)
-
-    growth = peak_memory_during(load_and_score, device="cpu")
-    profile = {"load s": loaded["s"], "resident MB (loaded)": loaded["rss"] / MB,
-               "peak MB (fresh process)": (before + growth) / MB}
-    if torch.cuda.is_available() and torch.cuda.max_memory_allocated() > 0:
-        profile["GPU peak MB"] = torch.cuda.max_memory_allocated() / MB
-    return profile
+    start = time.perf_counter()
+    analyzer = build_analyzer(name)
+    loaded = {"load s": time.perf_counter() - start,
+              "resident MB (loaded)": psutil.Process().memory_info().rss / MB}
+    analyzer.predict_polarity(texts)
+    return loaded
 
 
 PROFILE_REVIEWS = 32
@@ -67,29 +50,24 @@ PROFILE_REVIEWS = 32
 
 
 def fresh_profiles(names, texts: list[str]) -> dict[str, dict[str, float]]:
-    """:func:`fresh_process_profile` for each variant on the :data:`PROFILE_REVIEWS` longest
-    of ``texts``, one fresh process after another (one at a time, so neither the load times
-    nor the memory of two processes mix).
-
-    The processes are forked from a server that has imported the libraries and done nothing
-    else (``forkserver``, with the course's modules preloaded): each starts in a fraction of a
-    second instead of importing torch anew, and holds no model, cache or allocator history of
-    this one. (Where there is no fork, as on Windows, each is spawned from scratch.)"""
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([__name__, "course_utils.deploy.variants",
-                                        "course_utils.deploy.onnx", "transformers"])
-    else:
-        context = multiprocessing.get_context("spawn")
+    """:func:`load_and_score` for each variant on the :data:`PROFILE_REVIEWS` longest of
+    ``texts``, each in a fresh process (:func:`core.measurement.in_fresh_processes`): the
+    load time, the resident memory once loaded, the process's peak resident memory (all it
+    held, Python and the libraries included: what a server running only this variant needs)
+    and, for a variant on a GPU, the peak of GPU memory its tensors took."""
     longest = sorted(texts, key=len)[-PROFILE_REVIEWS:]
-    with ProcessPoolExecutor(max_workers=1, mp_context=context, max_tasks_per_child=1) as pool:
-        return {name: pool.submit(fresh_process_profile, name, longest).result()
-                for name in names}
+    runs = in_fresh_processes({name: partial(load_and_score, name, longest) for name in names},
+                              preload=("course_utils.deploy.variants",
+                                       "course_utils.deploy.onnx", "transformers"))
+    profiles = {}
+    for name, run in runs.items():
+        profiles[name] = {**run.value, "peak MB (fresh process)": run.peak_bytes / MB}
+        if run.gpu_peak_bytes:
+            profiles[name]["GPU peak MB"] = run.gpu_peak_bytes / MB
+    return profiles
 
 
 def _sizes(analyzer) -> dict[str, float]:
-    from ..deploy import disk_bytes, weight_bytes
-
     model = getattr(analyzer, "model", None)
     if model is None:  # the lexicon: its word list
         from pathlib import Path
@@ -186,7 +164,7 @@ def padding_and_speed(analyzer_for, texts, settings: dict[str, dict], repeats: i
     """Throughput of one model under several batching ``settings`` (name: ``batch_size``
     and/or ``token_budget``), measured round-robin, with each setting's padding share (no
     warm-up by default: the model has run before)."""
-    from ..inference import length_batches, padded_share
+    from ..core.inference import length_batches, padding_share
 
     analyzers = {name: analyzer_for(**kw) for name, kw in settings.items()}
     lengths = next(iter(analyzers.values())).token_counts(texts)
@@ -196,6 +174,6 @@ def padding_and_speed(analyzer_for, texts, settings: dict[str, dict], repeats: i
     rows = {}
     for name, kw in settings.items():
         batches = length_batches(lengths, kw.get("batch_size"), kw.get("token_budget"))
-        rows[name] = {"batches": len(batches), "padding share": padded_share(lengths, batches),
+        rows[name] = {"batches": len(batches), "padding share": padding_share(lengths, batches),
                       "reviews/s": len(texts) / timings[name].median, "_timing": timings[name]}
     return pd.DataFrame.from_dict(rows, orient="index")

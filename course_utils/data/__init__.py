@@ -12,8 +12,9 @@ from pathlib import Path
 
 from datasets import ClassLabel, Dataset, DatasetDict, Features, Value
 
+from ..core.evaluation import LABELS
+
 HERE = Path(__file__).parent
-LABEL_NAMES = ["negative", "positive"]
 SPLITS = ("train", "validation", "test")
 PHENOMENA = (
     "negation", "contrast", "sarcasm", "mixed", "typos",
@@ -22,7 +23,7 @@ PHENOMENA = (
 
 _COLUMNS = {
     "text": Value("string"),
-    "label": ClassLabel(names=LABEL_NAMES),
+    "label": ClassLabel(names=list(LABELS)),
     "stars": Value("int8"),
     "category": Value("string"),
 }

@@ -15,14 +15,12 @@ from .variants import (
     available_variants,
     build_analyzer,
     describe,
-    disk_bytes,
     in_format,
     load_analyzer,
     parse,
     quantized_int8,
-    weight_bytes,
 )
 
 __all__ = ["GPU_VARIANTS", "MODELS", "ONLINE_VARIANTS", "TOKEN_BUDGET", "VARIANTS",
-           "LexiconAnalyzer", "available_variants", "build_analyzer", "describe", "disk_bytes", "in_format",
-           "load_analyzer", "parse", "quantized_int8", "weight_bytes"]
+           "LexiconAnalyzer", "available_variants", "build_analyzer", "describe", "in_format",
+           "load_analyzer", "parse", "quantized_int8"]

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..sentiment import MAX_CHARS
+from ..core.sentiment import MAX_CHARS
 
 CHUNK = 256
 """Records scored per call (and the most held in memory at once)."""

@@ -9,19 +9,16 @@ so the course's one inference path (:func:`inference.run_in_batches`, through th
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import torch
 from transformers.modeling_outputs import SequenceClassifierOutput
 
-from ..inference import model_device
-from ..runtime import default_threads
+from ..core import artifacts
+from ..core.inference import model_device
+from ..core.runtime import default_threads
 
-EXPORT_VERSION = 2
+EXPORT_VERSION = 3
 """Bumped when the export or the quantisation changes, so cached files are made again."""
 
 MISSING = ("ONNX Runtime is missing: pip install onnxruntime onnx onnxscript "
@@ -101,35 +98,28 @@ def quantize(fp32: Path, int8: Path) -> Path:
 
 def exported(checkpoint: str, int8: bool = False) -> Path:
     """The ONNX file of the zoo checkpoint ``checkpoint`` (fp32, or dynamically quantised to
-    int8), exported on first use and cached; a lock makes a second process wait."""
-    from filelock import FileLock
-
+    int8), exported on first use and kept in the course's cache (:mod:`..core.artifacts`,
+    keyed by the checkpoint's build: a rebuilt checkpoint is exported again)."""
     from .. import zoo
 
-    folder = zoo.checkpoint_path(checkpoint)
-    digest = json.loads((folder / zoo.MANIFEST).read_text())["files"]["model.safetensors"]
-    target = zoo.cache_dir() / "onnx" / f"{folder.name}-{digest[:12]}-v{EXPORT_VERSION}"
-    path = target / ("model.int8.onnx" if int8 else "model.onnx")
-    if path.exists():
-        return path
-    target.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(target) + ".lock"):
-        if not (target / "model.onnx").exists():
-            model, tokenizer = zoo.load(checkpoint)
-            _atomic(target / "model.onnx", lambda tmp: export(model, tokenizer, tmp))
-        if int8 and not path.exists():
-            _atomic(path, lambda tmp: quantize(target / "model.onnx", tmp))
-    return path
+    zoo.checkpoint_path(checkpoint)  # registered and built: the export's key names its build
+    fp32 = f"{checkpoint}-onnx"
+    if fp32 not in artifacts.registered():
+        def build_fp32(folder: Path) -> None:
+            model, tokenizer = zoo.load(checkpoint, device="cpu")
+            export(model, tokenizer, folder / "model.onnx")
 
+        def build_int8(folder: Path) -> None:
+            quantize(artifacts.path(fp32) / "model.onnx", folder / "model.int8.onnx")
 
-def _atomic(path: Path, write) -> None:
-    """``write(temporary path)``, then move it to ``path``: never a half-written file."""
-    staging = Path(tempfile.mkdtemp(dir=path.parent, prefix=".staging-"))
-    try:
-        write(staging / path.name)
-        os.replace(staging / path.name, path)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        artifacts.register(artifacts.Recipe(fp32, build_fp32, EXPORT_VERSION,
+                                            f"{checkpoint} exported to ONNX",
+                                            after=(checkpoint,)))
+        artifacts.register(artifacts.Recipe(f"{fp32}-int8", build_int8, EXPORT_VERSION,
+                                            f"{checkpoint} in ONNX, int8", after=(fp32,)))
+    if int8:
+        return artifacts.path(f"{fp32}-int8") / "model.int8.onnx"
+    return artifacts.path(fp32) / "model.onnx"
 
 
 def providers_for(device=None) -> list[str]:
@@ -137,7 +127,7 @@ def providers_for(device=None) -> list[str]:
     (asked for by name: the installed ONNX Runtime must have it, the ``onnxruntime-gpu``
     build; by default, the course's device: CUDA's where this ONNX Runtime has it), else
     the CPU's."""
-    from ..runtime import device as course_device
+    from ..core.runtime import device as course_device
 
     ort = _require_onnx()
     cuda = "CUDAExecutionProvider" in ort.get_available_providers()

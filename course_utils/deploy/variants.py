@@ -20,16 +20,14 @@ between a laptop and a GPU machine.
 from __future__ import annotations
 
 import copy
-import functools
-import io
 from dataclasses import dataclass
 
 import torch
 
-from ..evaluation import REVIEW_MAX_TOKENS
+from ..core.evaluation import REVIEW_MAX_TOKENS
+from ..core.runtime import HALF_DTYPES
+from ..core.sentiment import Prediction, SentimentAnalyzer, validated_texts
 from ..models import SST2_CHECKPOINTS
-from ..runtime import HALF_DTYPES
-from ..sentiment import Prediction, SentimentAnalyzer, validated_texts
 
 MODELS = {"teacher": "teacher", "student": "distilled-student", "albert": "albert-student"}
 """The course's checkpoints by their short names (values: names in :mod:`course_utils.zoo`)."""
@@ -60,7 +58,7 @@ def available_variants() -> tuple[str, ...]:
     """The variants that make sense here: the CPU's, bf16 only where the CPU does it natively
     (emulated, it is dozens of times slower), ONNX only when ONNX Runtime is installed; on a
     GPU (the runtime's device), each model on it in fp32 and in its native 16-bit format."""
-    from ..runtime import context, native_bf16
+    from ..core.runtime import context, native_bf16
 
     try:
         from .onnx import _require_onnx
@@ -147,39 +145,6 @@ def in_format(model: torch.nn.Module, fmt: str, inplace: bool = False) -> torch.
     raise ValueError(f"unknown format {fmt!r}; choose one of: {', '.join(TORCH_FORMATS)}")
 
 
-def weight_bytes(model: torch.nn.Module) -> int:
-    """Bytes of the tensors the model computes with (parameters, buffers, packed int8
-    weights and their scales), in memory. An ONNX model: its file, which holds them."""
-    if hasattr(model, "session"):
-        return model.path.stat().st_size
-
-    def size(value) -> int:
-        if isinstance(value, (tuple, list)):  # int8 layers pack (weight, bias)
-            return sum(size(v) for v in value)
-        if not isinstance(value, torch.Tensor):
-            return 0
-        data = value.numel() * value.element_size()
-        if value.is_quantized and value.qscheme() == torch.per_channel_affine:
-            data += 16 * value.q_per_channel_scales().numel()  # a scale and a zero point each
-        return data
-
-    return sum(size(v) for v in model.state_dict().values())
-
-
-def disk_bytes(model: torch.nn.Module) -> int:
-    """Bytes on disk of the variant as a team would ship it: the ONNX file, or the state
-    dict as ``torch.save`` writes it (for int8 and bf16, the converted weights)."""
-    if hasattr(model, "session"):
-        return model.path.stat().st_size
-    return len(_serialised(model))
-
-
-def _serialised(model: torch.nn.Module) -> bytes:
-    buffer = io.BytesIO()
-    torch.save(model.state_dict(), buffer)
-    return buffer.getvalue()
-
-
 @dataclass
 class LexiconAnalyzer:
     """VADER behind the analyzer's interface. ``score`` is how sure the lexicon is of its
@@ -207,24 +172,24 @@ def build_analyzer(name: str, token_budget: int = TOKEN_BUDGET):
     from .. import zoo
 
     if model_name == "sst2":
-        from ..runtime import current_mode
-        from ..sentiment import load_sentiment_model
+        from ..core.runtime import current_mode
 
         if current_mode() != "online":
             raise RuntimeError(f"{name} needs the Hugging Face Hub: set COURSE_MODE=online "
                                "on a connected machine, or pick an offline variant")
-        model, tokenizer = load_sentiment_model(fmt)
+        model, tokenizer = zoo.load_sst2_model(fmt)
     elif fmt in ONNX_FORMATS:  # the session alone: no torch weights loaded
-        from transformers import AutoConfig, AutoTokenizer
+        from transformers import AutoConfig
 
+        from ..models import load_tokenizer
         from .onnx import OnnxClassifier, exported
 
         path = exported(MODELS[model_name], int8=fmt == "onnx-int8")
-        folder = zoo.checkpoint_path(MODELS[model_name])
+        folder = str(zoo.checkpoint_path(MODELS[model_name]))
         model = OnnxClassifier(path, AutoConfig.from_pretrained(folder), device="cpu")
-        tokenizer = AutoTokenizer.from_pretrained(folder)
+        tokenizer = load_tokenizer(folder)
     elif fmt in CUDA_FORMATS:
-        from ..runtime import context
+        from ..core.runtime import context
 
         if context().device.type != "cuda":
             raise RuntimeError(f"{name} runs on a CUDA GPU, and the course's device is "
@@ -238,12 +203,23 @@ def build_analyzer(name: str, token_budget: int = TOKEN_BUDGET):
                              token_budget=token_budget)
 
 
-@functools.cache
 def load_analyzer(name: str):
     """The analyzer of the variant ``name`` (one of :data:`VARIANTS`, on a GPU
     :data:`GPU_VARIANTS`, online :data:`ONLINE_VARIANTS`), built on first use, then the same
-    object for the process: it reads reviews up to :data:`evaluation.REVIEW_MAX_TOKENS`
-    tokens, in length-sorted batches of at most :data:`TOKEN_BUDGET` padded positions. It has
-    ``predict(texts)`` and ``predict_polarity(texts)``; an unknown name raises a one-line
-    error listing the names."""
-    return build_analyzer(name)
+    object while the run's set-up and the checkpoint's build stay the same (held by the
+    course's cache, :func:`core.artifacts.remembered`: a rebuilt checkpoint or another
+    ``COURSE_SEED`` builds it anew). It reads reviews up to
+    :data:`core.evaluation.REVIEW_MAX_TOKENS` tokens, in length-sorted batches of at most
+    :data:`TOKEN_BUDGET` padded positions. It has ``predict(texts)`` and
+    ``predict_polarity(texts)``; an unknown name raises a one-line error listing the names."""
+    from .. import zoo
+    from ..core import artifacts
+    from ..core.runtime import context
+
+    model_name, _ = parse(name)
+    build = None
+    if model_name in MODELS:
+        zoo.checkpoint_path(MODELS[model_name])  # registered, and built if needed
+        build = artifacts.build_id(MODELS[model_name])
+    return artifacts.remembered(f"analyzer {name}", (context(), build),
+                                lambda: build_analyzer(name))

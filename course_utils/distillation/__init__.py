@@ -21,7 +21,6 @@ from .losses import (
     soften,
 )
 from .recipe import (
-    _CACHE,  # the cache itself lives in .recipe: patch recipe._CACHE, not this name
     MINIATURE,
     Recipe,
     build_distilled_student,
@@ -56,7 +55,7 @@ from .student import (
 from .trainer import DistillationTrainer, TeacherOutputsCollator
 
 __all__ = [
-    "EMBEDDING_MAPPING", "EXPERIMENTS", "HEAD_MAPPING", "LAYER_MAPPING", "MINIATURE", "_CACHE",
+    "EMBEDDING_MAPPING", "EXPERIMENTS", "HEAD_MAPPING", "LAYER_MAPPING", "MINIATURE",
     "DistillationTrainer", "Experiment", "LossWeights", "Recipe", "TeacherOutputsCollator",
     "accuracy_row", "build_distilled_student", "conversion_table", "distil", "distil_online",
     "distilbert_config", "distilbert_from_teacher", "distillation_loss", "encode",

@@ -9,11 +9,16 @@ import torch
 from datasets import Dataset, DatasetDict
 from transformers import DataCollatorWithPadding
 
-from .. import training
+from .. import (
+    training,
+    zoo,  # the teacher's recipe, which the students are made from
+)
+from ..core import artifacts
+from ..core.evaluation import ID2LABEL, LABEL2ID, REVIEW_MAX_TOKENS, compute_metrics
+from ..core.inference import fingerprint, logits_and_last_hidden, run_in_batches
+from ..core.runtime import course_seed, mixed_precision
 from ..data import split_sentences
-from ..inference import fingerprint, logits_and_last_hidden, run_in_batches
-from ..runtime import course_seed, mixed_precision
-from ..training import ID2LABEL, LABEL2ID, compute_accuracy, freeze, tokenize_splits
+from ..training import freeze, tokenize_splits
 from .losses import LossWeights
 from .student import distilbert_from_teacher, student_tokenizer
 from .trainer import DistillationTrainer, TeacherOutputsCollator
@@ -101,7 +106,7 @@ def distil(student, tokenizer, train: Dataset, validation: Dataset, teacher=None
     """
     freeze(student, bottom=recipe.frozen_layers, embeddings=recipe.freeze_embeddings)
     data = DatasetDict(train=encode(train, tokenizer, recipe.max_length),
-                       validation=encode(validation, tokenizer, recipe.max_length)
+                       validation=encode(validation, tokenizer, REVIEW_MAX_TOKENS)
                        .remove_columns("idx"))
     if cached is not None:
         collator = TeacherOutputsCollator(tokenizer, *cached)
@@ -112,11 +117,9 @@ def distil(student, tokenizer, train: Dataset, validation: Dataset, teacher=None
                           course_seed() if seed is None else seed, collator,
                           DistillationTrainer,
                           trainer_kwargs={"teacher": teacher, "weights": recipe.weights,
-                                          "compute_metrics": compute_accuracy},
+                                          "compute_metrics": compute_metrics},
                           remove_unused_columns=False, **{**mixed_precision(), **overrides})
 
-
-_CACHE: dict = {}
 
 SST2_DATASET = ("nyu-mll/glue", "sst2")
 """SST-2 on the Hub: the ``sst2`` configuration of GLUE, by the dataset's current name
@@ -125,23 +128,23 @@ SST2_DATASET = ("nyu-mll/glue", "sst2")
 
 def prepared_transfer(teacher, tokenizer, recipe: Recipe = MINIATURE):
     """The transfer set built from the reviews' train split and the teacher's outputs on it,
-    computed once per process (the lesson's experiments share them) for one teacher: the key
-    holds a fingerprint of its weights and tokenizer, so a re-trained teacher gets its own."""
+    computed once per process (the lesson's experiments share them; held in memory by the
+    course's cache, :func:`core.artifacts.remembered`) for one teacher: the key holds a
+    fingerprint of its weights and tokenizer, so a re-trained teacher gets its own."""
     from ..data import load_reviews
 
-    key = (fingerprint(teacher, tokenizer), recipe.max_length, recipe.masked_copies)
-    if key not in _CACHE:
+    def compute():
         train = transfer_set(load_reviews()["train"], masked_copies=recipe.masked_copies)
         encoded = encode(train, tokenizer, recipe.max_length)
-        _CACHE.clear()
-        _CACHE[key] = train, teacher_outputs(teacher, encoded, tokenizer)
-    return _CACHE[key]
+        return train, teacher_outputs(teacher, encoded, tokenizer)
+
+    key = (fingerprint(teacher, tokenizer), recipe.max_length, recipe.masked_copies)
+    return artifacts.remembered("distillation targets", key, compute)
 
 
 def build_distilled_student(recipe: Recipe = MINIATURE, seed: int | None = None):
     """The zoo's ``distilled-student``: 3 layers (teacher layers 0, 2, 4) distilled from the
     zoo's teacher with the full loss on the transfer set. Returns (model, tokenizer)."""
-    from .. import zoo
     from ..data import load_reviews
 
     teacher, teacher_tok = zoo.load("teacher")
@@ -169,8 +172,8 @@ def distil_online(layers: list[int] | None = None, epochs: float = 1, seed: int 
     from datasets import load_dataset
     from transformers import AutoModelForSequenceClassification
 
+    from ..core.runtime import device
     from ..models import SST2_CHECKPOINTS, load_encoder, load_tokenizer
-    from ..runtime import device
 
     if examples == "bounded":
         examples = ONLINE_EXAMPLES[device().type]
@@ -189,3 +192,8 @@ def distil_online(layers: list[int] | None = None, epochs: float = 1, seed: int 
                      max_length=66, freeze_embeddings=False, frozen_layers=0)
     return distil(student, tokenizer, train, validation, teacher=teacher, recipe=recipe,
                   seed=seed)
+
+
+artifacts.register(artifacts.Recipe(
+    "distilled-student", artifacts.saved_pretrained(build_distilled_student), 3,
+    "3-layer DistilBERT student distilled from the teacher", after=("teacher",)))

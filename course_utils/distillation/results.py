@@ -12,7 +12,7 @@ from .student import distilbert_from_teacher
 
 def accuracy_row(model, tokenizer, splits, names=("validation", "test", "challenge")):
     """Accuracy (n, 95% interval) of ``model`` on each split, and its predictions on each."""
-    from ..evaluation import REVIEW_MAX_TOKENS, evaluate_splits
+    from ..core.evaluation import REVIEW_MAX_TOKENS, evaluate_splits
 
     scored = evaluate_splits(model, tokenizer, splits, REVIEW_MAX_TOKENS, names)
     return ({name: s.accuracy for name, s in scored.items()},
@@ -20,14 +20,15 @@ def accuracy_row(model, tokenizer, splits, names=("validation", "test", "challen
 
 
 def size_row(model) -> dict:
-    """Encoder parameters, total parameters and the safetensors size on disk (MB)."""
-    from ..bench import MB, checkpoint_bytes
+    """Encoder parameters, total parameters and the size on disk (MB,
+    :func:`core.measurement.disk_bytes`)."""
+    from ..core.measurement import MB, disk_bytes
     from ..models import parameter_breakdown
 
     parts = parameter_breakdown(model)
     return {"encoder params (M)": round(parts["encoder"] / 1e6, 2),
             "total params (M)": round(parts["total"] / 1e6, 2),
-            "on disk (MB)": round(checkpoint_bytes(model) / MB, 1)}
+            "on disk MB": round(disk_bytes(model) / MB, 1)}
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from __future__ import annotations
 import torch
 from transformers import DistilBertConfig, DistilBertForSequenceClassification
 
-from ..inference import model_device
-from ..runtime import course_seed
+from ..core.inference import model_device
+from ..core.runtime import course_seed
 
 EMBEDDING_MAPPING = {
     "embeddings.word_embeddings": "embeddings.word_embeddings",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from ..inference import length_batches
+from ..core.inference import length_batches
 from . import attempt, feedback
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import torch
 
 from ..baselines import vader_label
-from ..metrics import accuracy_by_group
-from ..sentiment import SentimentAnalyzer
+from ..core.evaluation import accuracy_by_group
+from ..core.sentiment import SentimentAnalyzer
 from . import attempt, feedback
 
 

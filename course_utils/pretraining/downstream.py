@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from ..runtime import course_seed
+from ..core.runtime import course_seed
 from ..training import freeze
 
 
@@ -13,8 +13,8 @@ def sentiment_model(mlm_model):
     classifier), on the course device."""
     from transformers import AutoModelForSequenceClassification
 
+    from ..core.evaluation import ID2LABEL, LABEL2ID
     from ..models import PACKAGED_ENCODER, load_encoder
-    from ..training import ID2LABEL, LABEL2ID
 
     model = load_encoder(PACKAGED_ENCODER, AutoModelForSequenceClassification, num_labels=2,
                          id2label=ID2LABEL, label2id=LABEL2ID)
@@ -30,7 +30,7 @@ def downstream_predictions(mlm_model, tokenizer, splits, trainable_layers: int =
     ``trainable_layers`` and the head), select on validation; its test-split predictions
     (to compare two encoders on the same reviews with a paired test)."""
     seed = course_seed() if seed is None else seed
-    from ..sentiment import SentimentAnalyzer
+    from ..core.sentiment import SentimentAnalyzer
     from ..training import Settings, fine_tune
 
     with torch.random.fork_rng(devices=[]):  # the new head, without reseeding the caller

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import torch
 
-from ..inference import model_device
+from ..core.inference import model_device
 
 
 def check_masked_text(text, mask_token: str = "[MASK]") -> str:

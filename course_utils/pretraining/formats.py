@@ -97,7 +97,7 @@ def topic_only_nsp(pairs: Dataset, encoder, tokenizer, train_share: float = 0.7)
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    from ..metrics import accuracy
+    from ..core.evaluation import accuracy
     from ..probes import pair_features, sentence_vectors
 
     examples = pd.DataFrame({"first": pairs["a"], "second": pairs["b"]})

@@ -10,7 +10,7 @@ from datasets import Dataset, DatasetDict
 from transformers import DataCollatorForTokenClassification
 
 from .. import training
-from ..runtime import course_seed
+from ..core.runtime import course_seed
 from ..training import freeze
 from .formats import pack_sentences
 from .masking import HELDOUT_MASK_SEED, mlm_collator, static_masks

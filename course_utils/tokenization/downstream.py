@@ -47,7 +47,7 @@ def evaluate_sets(analyzer, tokenizer: CourseTokenizer,
                   sets: dict[str, tuple[list[str], list[int]]]) -> tuple[pd.DataFrame, dict]:
     """Accuracy (n, 95% interval) of ``analyzer`` on each named set of (texts, labels), with
     the pieces per word of ``tokenizer``; also returns each set's predictions."""
-    from ..evaluation import score
+    from ..core.evaluation import score
 
     rows, predictions = {}, {}
     for name, (texts, labels) in sets.items():

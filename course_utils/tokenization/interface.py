@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from tokenizers import Tokenizer, normalizers
 
-from ..runtime import current_mode
+from ..core.runtime import current_mode
 
 VOCAB_SIZES = (30_000, 8_000)
 """The vocabulary sizes compared: BERT's and ALBERT's 30,000, and a smaller one for the trend."""

@@ -18,7 +18,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from course_utils.models import SST2_LABELS
+from course_utils.core.evaluation import ID2LABEL as SST2_LABELS
 
 from .server import Repo
 

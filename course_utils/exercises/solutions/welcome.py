@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 
 from ...baselines import vader_label
-from ...metrics import accuracy_by_group
+from ...core.evaluation import accuracy_by_group
 
 CANDIDATE_REVIEWS = [
     ("Not bad at all, honestly.", 1), ("I was not disappointed.", 1),

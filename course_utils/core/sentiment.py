@@ -8,9 +8,8 @@ from dataclasses import dataclass
 
 import torch
 
-from .inference import model_device, padded_share, probabilities, run_in_batches
-from .models import SST2_CHECKPOINTS, load_encoder, load_tokenizer, token_limit
-from .runtime import current_mode
+from .evaluation import POSITIVE
+from .inference import model_device, probabilities, run_in_batches
 
 MAX_CHARS = 100_000
 """Longer texts are refused: split them into reviews or paragraphs first."""
@@ -62,22 +61,12 @@ def default_batch_size(device: torch.device) -> int:
     return 64 if device.type == "cuda" else 8
 
 
-def padding_share(lengths: list[int], batch_size: int, sort: bool = True) -> float:
-    """The share of the positions in batches of ``batch_size`` that are padding, for texts of
-    ``lengths`` tokens: each batch is padded to its longest text. ``sort`` batches the texts
-    in order of length, as :class:`SentimentAnalyzer` does; otherwise in the given order."""
-    indices = list(range(len(lengths)))
-    order = sorted(indices, key=lengths.__getitem__) if sort else indices
-    return padded_share(lengths, [order[i:i + batch_size]
-                                  for i in range(0, len(order), batch_size)])
-
-
 class SentimentAnalyzer:
     """Wrap a sequence-classification model and its tokenizer for fast, correct prediction.
 
     Texts are batched ``batch_size`` at a time (default: 8 on a CPU, 64 on a GPU), or by a
     ``token_budget`` of padded positions per batch; ``max_length`` truncates (default and
-    at most: the model's limit, :func:`models.token_limit`, 512 for roberta-base).
+    at most: the model's limit, :func:`token_limit`, 512 for roberta-base).
 
     >>> analyzer = SentimentAnalyzer(model, tokenizer)            # doctest: +SKIP
     >>> analyzer.predict(["Great kettle!", "Broke in a week."])   # doctest: +SKIP
@@ -96,9 +85,10 @@ class SentimentAnalyzer:
         self.positive_index = self._find_positive(positive_label)
 
     def _find_positive(self, positive_label: str | None) -> int:
-        """Index of the positive class, read from the label names (or given explicitly)."""
+        """Index of the positive class: the one named as the course's label table names it
+        (:data:`core.evaluation.POSITIVE`, in any case), or ``positive_label``."""
         if positive_label is None:
-            matches = [i for i, name in enumerate(self.labels) if name.lower().startswith("pos")]
+            matches = [i for i, name in enumerate(self.labels) if name.upper() == POSITIVE]
             if len(matches) != 1:
                 raise ValueError(f"cannot tell which of {self.labels} is positive: "
                                  "pass positive_label=<one of them>")
@@ -144,23 +134,15 @@ class SentimentAnalyzer:
         return (predicted == self.positive_index).long().tolist()
 
 
-def load_sentiment_model(name: str | None = None):
-    """A sentiment classifier and its tokenizer for the current mode.
-
-    Online: an SST-2 checkpoint from the Hub (``name`` is a key of ``SST2_CHECKPOINTS``,
-    default ``"distilbert"``), its classes named NEGATIVE/POSITIVE even where the checkpoint
-    calls them LABEL_0/LABEL_1 (:data:`models.LABEL_NAMES`). Offline: the course's own
-    teacher from :mod:`course_utils.zoo`, built on first use.
-    """
-    from transformers import AutoModelForSequenceClassification
-
-    from . import zoo
-
-    if current_mode() != "online":
-        return zoo.load(name or "teacher")
-    key = name or "distilbert"
-    if key not in SST2_CHECKPOINTS:
-        raise ValueError(f"unknown SST-2 model {key!r}; choose from {', '.join(SST2_CHECKPOINTS)}")
-    checkpoint = SST2_CHECKPOINTS[key]
-    return (load_encoder(checkpoint, AutoModelForSequenceClassification),
-            load_tokenizer(checkpoint))
+def token_limit(model, tokenizer) -> int:
+    """The most tokens ``model`` takes in one text: its position table, less the positions
+    a RoBERTa-style table reserves (its position ids start after the padding id, the table's
+    ``padding_idx``, so roberta-base's 514 positions hold 512 tokens), and at most the
+    tokenizer's own limit (which a tokenizer without one reports as about 1e30)."""
+    positions = model.config.max_position_embeddings
+    base = getattr(model, "base_model", model)
+    table = getattr(getattr(base, "embeddings", None), "position_embeddings", None)
+    reserved = getattr(table, "padding_idx", None)
+    if reserved is not None:
+        positions -= reserved + 1
+    return min(tokenizer.model_max_length, positions)

@@ -1,11 +1,29 @@
-"""Accuracy with its sample size and a 95% interval, so small test sets are read honestly."""
+"""How the course scores a sentiment model, one way everywhere: the label table, accuracy with
+its n and 95% interval, paired comparisons of two models on the same reviews (McNemar's test,
+the kept share of accuracy), and the one scorer, used by the lessons and, as its
+``compute_metrics``, by every ``Trainer`` that picks an epoch on validation, at the same
+truncation (:data:`REVIEW_MAX_TOKENS`: the same model scored at 128 and at 512 tokens gives
+different accuracies)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
-from sklearn.metrics import accuracy_score
+
+LABELS = ("NEGATIVE", "POSITIVE")
+"""The course's classes, by id (0 negative, 1 positive): its datasets, its checkpoints and
+its analyzers all name them so."""
+ID2LABEL = dict(enumerate(LABELS))
+LABEL2ID = {name: i for i, name in ID2LABEL.items()}
+POSITIVE = LABELS[1]
+
+REVIEW_MAX_TOKENS = 512
+"""The truncation every accuracy of the course is measured at, in the lessons and when a
+``Trainer`` picks its best epoch: the course's models' limit, so every validation and test
+review is read whole (the longest has 231 tokens) and only the challenge's few very long
+reviews are cut."""
 
 
 def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
@@ -33,13 +51,13 @@ class Accuracy:
 
 
 def accuracy(y_true, y_pred) -> Accuracy:
-    """Accuracy of ``y_pred`` against ``y_true`` (scikit-learn), with n and a 95% interval."""
+    """Accuracy of ``y_pred`` against ``y_true``, with n and a 95% interval."""
     y_true, y_pred = list(y_true), list(y_pred)
     if len(y_true) != len(y_pred):
         raise ValueError(f"{len(y_true)} labels but {len(y_pred)} predictions")
     if not y_true:
         raise ValueError("no examples to score: an accuracy needs at least one label")
-    value = accuracy_score(y_true, y_pred)
+    value = sum(t == p for t, p in zip(y_true, y_pred)) / len(y_true)
     low, high = wilson_interval(round(value * len(y_true)), len(y_true))
     return Accuracy(value, len(y_true), low, high)
 
@@ -98,7 +116,6 @@ def retention(y_true, reference, other, resamples: int = 2000) -> Retention:
     with a 95% percentile-bootstrap interval that resamples the examples, both models' answers
     on an example together (paired: scipy's ``bootstrap``). On 180 reviews the interval spans
     about ten points: a kept share of 94% and one of 100% cannot be told apart."""
-    import numpy as np
     from scipy.stats import bootstrap
 
     y_true, reference, other = list(y_true), list(reference), list(other)
@@ -130,3 +147,43 @@ def accuracy_by_group(y_true, y_pred, groups) -> pd.DataFrame:
         rows[group] = {"accuracy": result.value, "n": result.n,
                        "low": result.low, "high": result.high}
     return pd.DataFrame.from_dict(rows, orient="index").sort_values(["accuracy", "n"])
+
+
+@dataclass(frozen=True)
+class Scored:
+    """An accuracy and the predictions it was computed from (1 positive, 0 negative), kept
+    for paired tests (:func:`mcnemar`)."""
+
+    accuracy: Accuracy
+    predicted: list[int]
+
+
+def score(analyzer, texts, labels) -> Scored:
+    """``analyzer``'s predictions on ``texts`` and their accuracy against ``labels``."""
+    predicted = analyzer.predict_polarity(list(texts))
+    return Scored(accuracy(labels, predicted), predicted)
+
+
+def evaluate(model, tokenizer, split, max_length: int = REVIEW_MAX_TOKENS) -> Scored:
+    """Accuracy of ``model`` on a reviews split (``text`` and ``label`` columns), reading the
+    first ``max_length`` tokens of each review."""
+    from .sentiment import SentimentAnalyzer
+
+    analyzer = SentimentAnalyzer(model, tokenizer, max_length=max_length)
+    return score(analyzer, split["text"], split["label"])
+
+
+def evaluate_splits(model, tokenizer, splits, max_length: int = REVIEW_MAX_TOKENS,
+                    names=("validation", "test", "challenge")) -> dict[str, Scored]:
+    """:func:`evaluate` on each of the named splits."""
+    return {name: evaluate(model, tokenizer, splits[name], max_length) for name in names}
+
+
+def compute_metrics(prediction) -> dict[str, float]:
+    """The ``Trainer``'s ``compute_metrics``: the accuracy of the arg-max class, as
+    :func:`accuracy` computes it (the Trainer's validation split is encoded at
+    :data:`REVIEW_MAX_TOKENS`, :func:`training.tokenize_splits`), so the epoch a Trainer keeps
+    is the best by the number the lessons report."""
+    logits, labels = prediction
+    logits = logits[0] if isinstance(logits, tuple) else logits
+    return {"accuracy": accuracy(labels, np.argmax(logits, axis=-1)).value}

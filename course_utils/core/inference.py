@@ -13,33 +13,35 @@ import torch
 
 
 def length_batches(lengths: Sequence[int], batch_size: int | None = None,
-                   token_budget: int | None = None) -> list[list[int]]:
+                   token_budget: int | None = None, sort: bool = True) -> list[list[int]]:
     """Indices of texts of ``lengths`` tokens, sorted by length and cut into batches.
 
     ``batch_size``: at most that many texts per batch. ``token_budget``: at most that many
     positions per batch once it is padded to its longest text (a long text gets a batch of its
     own). Give one of them, or both (both limits then hold). Sorting keeps the padding small;
-    ties keep the input order, so the batches are the same in every run.
+    ties keep the input order, so the batches are the same in every run. ``sort`` False:
+    the texts in their given order (what the sort saves).
     """
     if batch_size is None and token_budget is None:
         raise ValueError("give batch_size or token_budget (or both)")
     for name, value in (("batch_size", batch_size), ("token_budget", token_budget)):
         if value is not None and (not isinstance(value, int) or value < 1):
             raise ValueError(f"{name} must be a positive whole number, not {value!r}")
-    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
-    batches, current = [], []
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i]) if sort else range(len(lengths))
+    batches, current, widest = [], [], 0
     for i in order:
-        grown = current + [i]
-        too_many = batch_size is not None and len(grown) > batch_size
-        too_wide = token_budget is not None and len(grown) * lengths[i] > token_budget
+        too_many = batch_size is not None and len(current) + 1 > batch_size
+        too_wide = (token_budget is not None
+                    and (len(current) + 1) * max(widest, lengths[i]) > token_budget)
         if current and (too_many or too_wide):
             batches.append(current)
-            grown = [i]
-        current = grown
+            current, widest = [], 0
+        current.append(i)
+        widest = max(widest, lengths[i])
     return batches + ([current] if current else [])
 
 
-def padded_share(lengths: Sequence[int], batches: Sequence[Sequence[int]]) -> float:
+def padding_share(lengths: Sequence[int], batches: Sequence[Sequence[int]]) -> float:
     """The share of the positions that are padding when each batch (indices into
     ``lengths``) is padded to its longest text."""
     padded = sum(len(batch) * max(lengths[i] for i in batch) for batch in batches)
