@@ -1,6 +1,7 @@
 # Two commands do everything (see README.md):
 #   make course   set up the environment and open the course in JupyterLab
 #   make test     set up the environment and run the unit tests and every notebook (nbval)
+#   make test-unit    the fast unit tier alone (no slow test, no notebook): under 2 minutes
 #   make test-laptop  the notebooks again as a laptop without AVX-512/AMX/bf16 would run them
 #   make report   every lesson's claim checks on one page (claims.html)
 #
@@ -24,7 +25,7 @@ LAPTOP_TEST := $(LAPTOP_ENV) COURSE_CACHE_DIR=$(LAPTOP_DIR) $(BIN)/python -m pyt
 LAPTOP_A    := notebooks/00_welcome.ipynb notebooks/03_distillation.ipynb
 LAPTOP_B    := notebooks/02_roberta_pretraining.ipynb notebooks/04_albert_parameter_reduction.ipynb
 
-.PHONY: course test test-laptop report install lint badges slides vendor-slides clean
+.PHONY: course test test-unit test-laptop report install lint badges slides vendor-slides clean
 
 # The course's JupyterLab: no first-run news prompt, no update check (tools/jupyterlab/).
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
@@ -34,9 +35,14 @@ LAB_CONFIG   := $(LAB_SETTINGS) $(LAB_SERVER)
 course: $(LAB_CONFIG)
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/00_welcome.ipynb
 
+# The slowest tests and cells are listed at the end (--durations); none may hang (pytest-timeout,
+# [tool.pytest.ini_options] in pyproject.toml).
 test: lint $(LAB_CONFIG)
-	COURSE_MODE=offline $(BIN)/python -m pytest
+	COURSE_MODE=offline $(BIN)/python -m pytest --durations=25
 	$(BIN)/python -m course_utils.report --table
+
+test-unit: $(STAMP)
+	$(BIN)/python -m pytest tests -m "not slow" --durations=10
 
 test-laptop: $(STAMP)
 	rm -rf $(LAPTOP_DIR)

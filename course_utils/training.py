@@ -66,7 +66,7 @@ def train(model, tokenizer, data: DatasetDict, settings, seed: int, collator=Non
     """The course's one training path: a ``trainer_class`` (the transformers ``Trainer`` or a
     subclass) on ``data["train"]``, evaluated on ``data["validation"]`` each epoch, in a
     temporary folder. ``settings`` gives ``epochs``, ``learning_rate`` and ``batch_size``
-    (:class:`Settings`, ``pretraining.MLMSettings``, ``distillation.Recipe``); ``overrides``
+    (:class:`Settings`, ``pretraining.MLMSettings``, ``distillation.DistillationSettings``); ``overrides``
     go to :func:`training_arguments`; ``quiet`` drops the per-epoch printout (the log history
     comes back). Returns the trained model (in eval mode) and the log history."""
     with tempfile.TemporaryDirectory() as output_dir:

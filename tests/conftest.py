@@ -47,15 +47,26 @@ def tiny_bert_classifier():
     return build
 
 
-@pytest.fixture(autouse=True)
-def fresh_runtime_context():
-    """Each test decides the runtime context from its own environment (and the hardware as
-    it is, unless the test says otherwise); the next test starts afresh."""
-    from course_utils.core import runtime
+CALLERS_SETTINGS = ("COURSE_DEVICE", "COURSE_MIXED_PRECISION", "COURSE_THREADS", "COURSE_SEED",
+                    "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE")
+"""What a caller's shell may export that would change what a unit test sees: each test
+starts without them (it sets what it needs), so no test depends on the caller's shell."""
 
-    runtime.refresh()
+
+@pytest.fixture(autouse=True)
+def fresh_runtime_context(monkeypatch):
+    """Each test decides the runtime context from its own environment (offline mode and the
+    hardware as it is, unless the test says otherwise, whatever the caller's shell
+    exported); the next test starts afresh."""
+    from course_utils.core import artifacts, runtime
+
+    for name in CALLERS_SETTINGS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("COURSE_MODE", "offline")
+    runtime.forget()
     yield
-    runtime.refresh()
+    runtime.forget()  # decided afresh by the next test, from its own environment
+    artifacts.forget()
 
 
 def pytest_collection_modifyitems(config, items):

@@ -1,10 +1,10 @@
 """Lesson 06's machinery: the seed's loop, token-budget batching, the teams' rules."""
 
-import pandas as pd
 import pytest
 
 from course_utils import application as app
 from course_utils.core.evaluation import accuracy
+from course_utils.core.measurement import Timing
 from course_utils.core.sentiment import SentimentAnalyzer
 from course_utils.models import load_tokenizer
 
@@ -62,42 +62,47 @@ def test_review_flops_count_each_review_at_its_own_length(classifier):
     assert app.review_flops(config, [9, 9]) == 631_296
 
 
-def _table():
+def _result(right: int, speed: float, weights: float, peak: float) -> app.VariantResult:
+    truth = [1] * 90 + [0] * 90
+    predicted = [1] * right + [0] * (90 - right) + [0] * 90
+    timing = Timing.of([1 / speed] * 3)
+    return app.VariantResult(
+        test=accuracy(truth, predicted), challenge=accuracy(truth, predicted),
+        predicted=tuple(predicted), timing=timing, latency=timing, reviews_per_s=speed,
+        agrees_with_teacher=1.0, agrees_with_its_fp32=1.0, runs_on="cpu", gflops_per_s=1.0,
+        share_of_peak=0.1, weights_mb=weights, on_disk_mb=weights,
+        profile={"peak MB (fresh process)": peak})
+
+
+def _results():
     """Four variants: the reference, a faster one inside its interval, a smaller one inside
     it, and a fast one far outside it."""
-    truth = [1] * 90 + [0] * 90
-
-    def scored(right):
-        return accuracy(truth, [1] * right + [0] * (90 - right) + [0] * 90)
-
-    rows = {"teacher-fp32": (scored(70), 100.0, 80.0, 600),
-            "student-int8": (scored(68), 300.0, 50.0, 550),
-            "student-onnx-int8": (scored(67), 250.0, 17.0, 560),
-            "vader": (scored(30), 5000.0, 0.4, 270)}
-    return pd.DataFrame({name: {"_test": a, "test accuracy": str(a), "reviews/s": speed,
-                                "latency p50 ms": 1000 / speed, "weights MB": weights,
-                                "peak MB (fresh process)": peak}
-                         for name, (a, speed, weights, peak) in rows.items()}).T
+    return {"teacher-fp32": _result(70, 100.0, 80.0, 600),
+            "student-int8": _result(68, 300.0, 50.0, 550),
+            "student-onnx-int8": _result(67, 250.0, 17.0, 560),
+            "vader": _result(30, 5000.0, 0.4, 270)}
 
 
 def test_each_team_picks_by_its_rule_within_the_teachers_interval():
-    table = _table()
-    assert set(app.within_reference(table).index) == {"teacher-fp32", "student-int8",
-                                                      "student-onnx-int8"}
-    picks = app.decisions(table)["pick"]
+    results = _results()
+    assert set(app.within_reference(results)) == {"teacher-fp32", "student-int8",
+                                                  "student-onnx-int8"}
+    picks = app.decisions(results)["pick"]
     assert picks["accuracy first"] == "teacher-fp32"  # the fp32 rows only
     assert picks["one budget CPU server"] == "student-int8"  # vader is faster, but outside
     assert picks["on the device"] == "student-onnx-int8"
+    table = app.variants_table(results)
+    assert table.loc["vader", "test accuracy"] == str(results["vader"].test)
+    assert table.loc["vader", "peak MB (fresh process)"] == 270
 
 
 def test_the_server_and_the_device_pick_among_the_cpu_rows_only():
     """A GPU row faster and smaller than every CPU row is the accuracy team's to take, never
     the budget server's or the device's (neither has a GPU)."""
-    table = _table()
-    table.loc["student-cuda-fp16"] = {**table.loc["student-int8"], "reviews/s": 9000.0,
-                                      "latency p50 ms": 0.1, "weights MB": 10.0}
-    table.loc["teacher-cuda-fp32"] = {**table.loc["teacher-fp32"], "reviews/s": 8000.0}
-    picks = app.decisions(table)["pick"]
+    results = _results()
+    results["student-cuda-fp16"] = _result(68, 9000.0, 10.0, 550)
+    results["teacher-cuda-fp32"] = _result(70, 8000.0, 80.0, 600)
+    picks = app.decisions(results)["pick"]
     assert picks["one budget CPU server"] == "student-int8"
     assert picks["on the device"] == "student-onnx-int8"
     assert picks["accuracy first"] == "teacher-cuda-fp32"  # as accurate, faster: any device
@@ -106,7 +111,7 @@ def test_the_server_and_the_device_pick_among_the_cpu_rows_only():
 
 
 def test_the_pareto_front_drops_what_another_beats_on_both():
-    front = set(app.pareto_front(_table()))
+    front = set(app.pareto_front(_results()))
     assert front == {"teacher-fp32", "student-int8", "vader"}  # onnx-int8: slower, less right
 
 

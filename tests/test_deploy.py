@@ -163,7 +163,7 @@ def test_score_keeps_every_row_and_says_why_a_row_was_not_scored(tmp_path, monke
     assert [r["label"] for r in rows] == ["POSITIVE", "", "", "NEGATIVE", "NEGATIVE", "",
                                           "POSITIVE", "NEGATIVE", "NEGATIVE"]
     errors = [r["error"] for r in rows]
-    assert errors[1] == "line 3: empty 'text' cell"
+    assert errors[1] == "line 3: the 'text' cell is empty: remove it or give it some words"
     assert errors[2].startswith("line 4: no 'text' cell")
     assert errors[5] == "line 7: 1 cell(s) more than the header has"
     assert [i for i, e in enumerate(errors) if e] == [1, 2, 5]  # 42, nan, inf are text

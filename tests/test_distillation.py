@@ -187,7 +187,7 @@ def test_transfer_set_is_made_from_the_training_reviews_only():
 def test_distillation_trainer_runs_a_tiny_step(cached, tiny_setup):
     teacher, tokenizer, train = tiny_setup
     validation = Dataset.from_dict({"text": ["great.", "awful."], "label": [1, 0]})
-    recipe = kd.Recipe(epochs=1, batch_size=4, max_length=16)
+    recipe = kd.DistillationSettings(epochs=1, batch_size=4, max_length=16)
     outputs = kd.teacher_outputs(teacher, kd.encode(train, tokenizer, 16), tokenizer)
     assert outputs[0].shape == (len(TEXTS), 2) and outputs[1][0].shape[1] == 32
     student = kd.distilbert_from_teacher(teacher)
@@ -199,7 +199,7 @@ def test_distillation_trainer_runs_a_tiny_step(cached, tiny_setup):
     after = {k: v.cpu() for k, v in student.state_dict().items()}  # the Trainer's device
     changed = {k for k in before if not torch.equal(before[k], after[k])}
     assert "distilbert.transformer.layer.1.ffn.lin1.weight" in changed
-    # the teacher's embeddings and first layer are kept (Recipe.frozen_layers = 1)
+    # the teacher's embeddings and first layer are kept (DistillationSettings.frozen_layers = 1)
     assert not any(k.startswith(("distilbert.embeddings", "distilbert.transformer.layer.0."))
                    for k in changed)
 

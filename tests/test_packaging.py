@@ -105,3 +105,21 @@ def test_colab_setup_cell_installs_only_what_colab_lacks(notebook, monkeypatch):
             f"{colab_badges.repo_slug()}@{colab_badges.release_ref()}")
     assert calls == [[sys.executable, "-m", "pip", "install", "-q", "--upgrade-strategy",
                       "only-if-needed", spec]]
+
+
+def test_the_core_layer_imports_nothing_above_it():
+    """``course_utils.core`` is what the lessons stand on: none of its modules imports a
+    module of ``course_utils`` outside ``core`` (at the top or inside a function)."""
+    import ast
+
+    core = ROOT / "course_utils" / "core"
+    outside = []
+    for path in sorted(core.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level > 1:
+                outside.append(f"{path.name}: from {'.' * node.level}{node.module or ''}")
+            names = ([node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level
+                     else [a.name for a in node.names] if isinstance(node, ast.Import) else [])
+            outside += [f"{path.name}: {n}" for n in names
+                        if n.startswith("course_utils") and not n.startswith("course_utils.core")]
+    assert not outside, outside

@@ -86,7 +86,7 @@ def test_cached_teacher_outputs_follow_the_teachers_weights(monkeypatch, tiny_be
     reviews = DatasetDict(train=Dataset.from_dict({"text": ["good.", "bad."], "label": [1, 0]}))
     monkeypatch.setattr("course_utils.data.load_reviews", lambda: reviews)
     artifacts.forget()
-    recipe = kd.Recipe(masked_copies=0, max_length=8)
+    recipe = kd.DistillationSettings(masked_copies=0, max_length=8)
     teacher = tiny_bert_classifier(vocab_size=tokenizer.vocab_size, seed=0)
     _, (first, _) = kd.prepared_transfer(teacher, tokenizer, recipe)
     retrained = tiny_bert_classifier(vocab_size=tokenizer.vocab_size, seed=1)

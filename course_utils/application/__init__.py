@@ -11,16 +11,17 @@ from .baseline import analyze_sentiment, pipeline_labels, seed_loop, text_classi
 from .choose import TEAMS, Team, decisions, pareto_front, plot_pareto, within_reference
 from .machine import machine_peaks, matmul_rate, review_flops
 from .measure import (
+    VariantResult,
     fp32_of,
     fresh_profiles,
-    latency_percentiles,
     load_and_score,
     measure_variants,
     padding_and_speed,
+    variants_table,
 )
 
-__all__ = ["TEAMS", "Team", "analyze_sentiment", "decisions", "fp32_of",
-           "fresh_profiles", "latency_percentiles", "load_and_score", "machine_peaks",
-           "matmul_rate",
+__all__ = ["TEAMS", "Team", "VariantResult", "analyze_sentiment", "decisions", "fp32_of",
+           "fresh_profiles", "load_and_score", "machine_peaks", "matmul_rate",
            "measure_variants", "padding_and_speed", "pareto_front", "pipeline_labels",
-           "plot_pareto", "review_flops", "seed_loop", "text_classifier", "within_reference"]
+           "plot_pareto", "review_flops", "seed_loop", "text_classifier", "variants_table",
+           "within_reference"]

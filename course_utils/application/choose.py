@@ -1,100 +1,106 @@
-"""Lesson 06's decision: each team's pick follows from the measured table by a stated rule,
+"""Lesson 06's decision: each team's pick follows from the measured results by a stated rule,
 and the Pareto front shows which variants no other beats on both accuracy and latency."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
 
+from .measure import VariantResult
 
-def within_reference(table: pd.DataFrame, reference: str = "teacher-fp32") -> pd.DataFrame:
-    """The rows whose test accuracy lies inside the reference's 95% interval (on 180 reviews,
-    accuracies closer than that cannot be told apart)."""
-    interval = table.loc[reference, "_test"]
-    keep = table["_test"].map(lambda a: interval.low <= a.value <= interval.high)
-    return table[keep]
+Results = dict[str, VariantResult]
+
+
+def within_reference(results: Results, reference: str = "teacher-fp32") -> Results:
+    """The variants whose test accuracy lies inside the reference's 95% interval (on 180
+    reviews, accuracies closer than that cannot be told apart)."""
+    interval = results[reference].test
+    return {name: r for name, r in results.items()
+            if interval.low <= r.test.value <= interval.high}
 
 
 @dataclass(frozen=True)
 class Team:
-    """One of lesson 00's three teams: what it needs, and the rule that picks its variant."""
+    """One of lesson 00's three teams: what it needs, and the rule that picks its variant
+    (``key``: what it ranks by; ``largest``: more is better)."""
 
     name: str
     needs: str
     rule: str
-    column: str
+    key: Callable[[VariantResult], float]
     largest: bool
     within_reference: bool
     fp32_only: bool = False
     cpu_only: bool = False
 
-    def pick(self, table: pd.DataFrame) -> str:
-        """The variant the rule picks from ``table`` (ties: the faster one)."""
-        pool = within_reference(table) if self.within_reference else table
-        if self.fp32_only:
-            pool = pool[pool.index.str.endswith("fp32")]
-        if self.cpu_only:  # a budget server and a phone have no GPU
-            pool = pool[~pool.index.str.contains("-cuda-")]
-        key = (pool["_test"].map(lambda a: a.value) if self.column == "_test"
-               else pool[self.column])
-        ranked = pd.DataFrame({"key": key if self.largest else -key,
-                               "speed": pool["reviews/s"]})
-        return ranked.sort_values(["key", "speed"], ascending=False).index[0]
+    def pick(self, results: Results) -> str:
+        """The variant the rule picks from ``results`` (ties: the faster one)."""
+        pool = within_reference(results) if self.within_reference else results
+        pool = {name: r for name, r in pool.items()
+                if (not self.fp32_only or name.endswith("fp32"))
+                and (not self.cpu_only or "-cuda-" not in name)}  # a server, a phone: no GPU
+        sign = 1 if self.largest else -1
+        return max(pool, key=lambda n: (sign * self.key(pool[n]), pool[n].reviews_per_s))
 
 
 TEAMS = (
     Team("accuracy first", "every review right that can be",
          "the fp32 model with the highest test accuracy (a cheaper format of a model is at "
-         "best as accurate as it, within the noise)", "_test", largest=True,
+         "best as accurate as it, within the noise)", lambda r: r.test.value, largest=True,
          within_reference=False, fp32_only=True),
     Team("one budget CPU server", "the most reviews per second per server",
          "the highest throughput on the CPU within the teacher's test-accuracy interval",
-         "reviews/s", largest=True, within_reference=True, cpu_only=True),
+         lambda r: r.reviews_per_s, largest=True, within_reference=True, cpu_only=True),
     Team("on the device", "the least memory on a phone or a small box",
          "the smallest weights within the teacher's test-accuracy interval (an app holds "
-         "the weights, not a Python process)", "weights MB", largest=False,
+         "the weights, not a Python process)", lambda r: r.weights_mb, largest=False,
          within_reference=True, cpu_only=True),
 )
 
 
-def decisions(table: pd.DataFrame) -> pd.DataFrame:
+def decisions(results: Results) -> pd.DataFrame:
     """Each team's rule and pick, with the pick's measured figures."""
     rows = []
     for team in TEAMS:
-        pick = team.pick(table)
+        pick = team.pick(results)
+        r = results[pick]
         rows.append({"team": team.name, "needs": team.needs, "rule": team.rule, "pick": pick,
-                     "test accuracy": table.loc[pick, "test accuracy"],
-                     "reviews/s": round(table.loc[pick, "reviews/s"], 1),
-                     "weights MB": round(table.loc[pick, "weights MB"], 1),
-                     "peak MB": round(table.loc[pick, "peak MB (fresh process)"])})
+                     "test accuracy": str(r.test), "reviews/s": round(r.reviews_per_s, 1),
+                     "weights MB": round(r.weights_mb, 1),
+                     "peak MB": round(r.profile.get("peak MB (fresh process)", float("nan")))})
     return pd.DataFrame(rows).set_index("team")
 
 
-def pareto_front(table: pd.DataFrame, latency: str = "latency p50 ms") -> list[str]:
-    """The variants that no other beats on both test accuracy and latency."""
-    points = {n: (table.loc[n, "_test"].value, table.loc[n, latency]) for n in table.index}
+def pareto_front(results: Results) -> list[str]:
+    """The variants that no other beats on both test accuracy and latency (p50)."""
+    points = {n: (r.test.value, r.latency.median) for n, r in results.items()}
     return [n for n, (acc, lat) in points.items()
             if not any(a >= acc and t <= lat and (a, t) != (acc, lat)
                        for a, t in points.values())]
 
 
-def plot_pareto(table: pd.DataFrame, latency: str = "latency p50 ms"):
+def plot_pareto(results: Results):
     """Test accuracy against the latency of one review; marker area = the variant's weights;
     the Pareto front joined by a line."""
     import matplotlib.pyplot as plt
 
     from ..plots import finish_figure
 
+    names = list(results)
+    latency = {n: results[n].latency.median * 1e3 for n in names}
+    accuracy = {n: results[n].test.value * 100 for n in names}
+    heaviest = max(r.weights_mb for r in results.values())
     fig, ax = plt.subplots(figsize=(8, 4.8))
-    accuracy = table["_test"].map(lambda a: a.value * 100)
-    weights = table["weights MB"]
-    ax.scatter(table[latency], accuracy, s=20 + weights / weights.max() * 600, alpha=0.5)
-    for name in table.index:
-        ax.annotate(name, (table.loc[name, latency], accuracy[name]), fontsize=8,
+    ax.scatter([latency[n] for n in names], [accuracy[n] for n in names],
+               s=[20 + results[n].weights_mb / heaviest * 600 for n in names], alpha=0.5)
+    for name in names:
+        ax.annotate(name, (latency[name], accuracy[name]), fontsize=8,
                     xytext=(4, 4), textcoords="offset points")
-    front = sorted(pareto_front(table, latency), key=lambda n: table.loc[n, latency])
-    ax.plot(table.loc[front, latency], accuracy[front], "k--", lw=1, label="Pareto front")
+    front = sorted(pareto_front(results), key=latency.get)
+    ax.plot([latency[n] for n in front], [accuracy[n] for n in front], "k--", lw=1,
+            label="Pareto front")
     ax.set(xscale="log", xlabel="latency of one review, p50 (ms, log scale)",
            ylabel="test accuracy (%)",
            title="Accuracy against latency (marker area: weights in memory)")

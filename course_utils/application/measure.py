@@ -4,14 +4,16 @@ throughput, achieved FLOP rate, memory and size (lesson 06's table)."""
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, field
 from functools import partial
 
 import pandas as pd
 
-from ..core.evaluation import Scored, accuracy, score
+from ..core.evaluation import Accuracy, accuracy, score
 from ..core.inference import model_device
 from ..core.measurement import (
     MB,
+    Timing,
     disk_bytes,
     in_fresh_processes,
     interleaved_calls,
@@ -19,14 +21,6 @@ from ..core.measurement import (
     weight_bytes,
 )
 from .machine import review_flops
-
-
-def latency_percentiles(analyzer, reviews) -> tuple[float, float]:
-    """Seconds to score one review on its own (p50 and p90 over ``reviews``, one call each
-    after a warm-up call: :func:`core.measurement.time_each`): what a user waits for one
-    answer."""
-    timing = time_each(lambda review: analyzer.predict([review]), reviews)
-    return timing.median, timing.p90
 
 
 def load_and_score(name: str, texts: list[str]) -> dict[str, float]:
@@ -75,20 +69,40 @@ def _sizes(analyzer) -> dict[str, float]:
         from vaderSentiment import vaderSentiment
 
         lexicon = Path(vaderSentiment.__file__).with_name("vader_lexicon.txt").stat().st_size
-        return {"weights MB": lexicon / MB, "on disk MB": lexicon / MB}
-    return {"weights MB": weight_bytes(model) / MB, "on disk MB": disk_bytes(model) / MB}
+        return {"weights_mb": lexicon / MB, "on_disk_mb": lexicon / MB}
+    return {"weights_mb": weight_bytes(model) / MB, "on_disk_mb": disk_bytes(model) / MB}
+
+
+@dataclass(frozen=True)
+class VariantResult:
+    """One variant measured in this run (:func:`measure_variants`)."""
+
+    test: Accuracy
+    challenge: Accuracy
+    predicted: tuple[int, ...]  # on the test reviews, by the timed passes
+    timing: Timing  # scoring all the test reviews, round-robin with the other variants
+    latency: Timing  # one review at a time
+    reviews_per_s: float
+    agrees_with_teacher: float
+    agrees_with_its_fp32: float  # NaN for a variant that is its own fp32 (or the lexicon)
+    runs_on: str
+    gflops_per_s: float
+    share_of_peak: float
+    weights_mb: float
+    on_disk_mb: float
+    profile: dict = field(default_factory=dict)  # from a fresh process (:func:`fresh_profiles`)
 
 
 def measure_variants(analyzers: dict, splits, peaks: dict[str, float],
                      reference: str = "teacher-fp32", latency_reviews: int = 20,
-                     repeats: int = 3) -> pd.DataFrame:
-    """One row per variant of ``analyzers`` (name: analyzer), all measured in this run on the
-    test and challenge reviews. ``peaks``: the machine's FLOP rate per number format
-    (:func:`machine.machine_peaks`) for the share-of-peak column. Throughput: the test
-    reviews scored round-robin across the variants, ``repeats`` times (the challenge pass
-    before is the warm-up; the test accuracy is that of the timed passes' predictions).
-    ``runs on``: the device or ONNX Runtime provider of each row. Hidden columns (``_``
-    prefix) keep what the claims need: accuracies, predictions and timings."""
+                     repeats: int = 3, profiles: dict | None = None) -> dict[str, VariantResult]:
+    """Every variant of ``analyzers`` (name: analyzer), measured in this run on the test and
+    challenge reviews. ``peaks``: the machine's FLOP rate per number format
+    (:func:`machine.machine_peaks`) for the share of peak. Throughput: the test reviews scored
+    round-robin across the variants, ``repeats`` times (the challenge pass before is the
+    warm-up; the test accuracy is that of the timed passes' predictions). ``profiles``: each
+    variant's fresh-process profile (:func:`fresh_profiles`), kept with it.
+    :func:`variants_table` shows the results."""
     test, challenge = splits["test"], splits["challenge"]
     texts = list(test["text"])
     on_challenge = {name: score(a, challenge["text"], challenge["label"])  # also the warm-up
@@ -97,27 +111,40 @@ def measure_variants(analyzers: dict, splits, peaks: dict[str, float],
     timings = interleaved_calls(
         {name: (lambda a=a, n=name: predicted.__setitem__(n, a.predict_polarity(texts)))
          for name, a in analyzers.items()}, warmup=0, repeats=repeats)
-    scored = {name: (Scored(accuracy(test["label"], predicted[name]), predicted[name]),
-                     on_challenge[name]) for name in analyzers}
     sample = texts[::max(1, len(texts) // latency_reviews)][:latency_reviews]
-    teacher = scored[reference][0].predicted
-    rows = {}
+    teacher = predicted[reference]
+    results = {}
     for name, analyzer in analyzers.items():
-        on_test, on_challenge = scored[name]
-        own = scored.get(fp32_of(name))
-        p50, p90 = latency_percentiles(analyzer, sample)
+        own = predicted.get(fp32_of(name)) if fp32_of(name) != name else None
         seconds = timings[name].median
-        rows[name] = {
-            "test accuracy": str(on_test.accuracy),
-            "challenge accuracy": str(on_challenge.accuracy),
-            "agrees with teacher fp32": _agreement(on_test.predicted, teacher),
-            "agrees with its fp32": (_agreement(on_test.predicted, own[0].predicted)
-                                     if own else float("nan")),
-            "latency p50 ms": p50 * 1e3, "latency p90 ms": p90 * 1e3,
-            "reviews/s": len(texts) / seconds, "runs on": runs_on(analyzer),
-            **_flop_rate(analyzer, texts, seconds, name, peaks), **_sizes(analyzer),
-            "_test": on_test.accuracy, "_predicted": on_test.predicted, "_timing": timings[name],
-        }
+        results[name] = VariantResult(
+            test=accuracy(test["label"], predicted[name]),
+            challenge=on_challenge[name].accuracy, predicted=tuple(predicted[name]),
+            timing=timings[name],
+            latency=time_each(lambda review, a=analyzer: a.predict([review]), sample),
+            reviews_per_s=len(texts) / seconds,
+            agrees_with_teacher=_agreement(predicted[name], teacher),
+            agrees_with_its_fp32=_agreement(predicted[name], own) if own else float("nan"),
+            runs_on=runs_on(analyzer), **_flop_rate(analyzer, texts, seconds, name, peaks),
+            **_sizes(analyzer), profile=(profiles or {}).get(name, {}))
+    return results
+
+
+def variants_table(results: dict[str, VariantResult]) -> pd.DataFrame:
+    """The results as a table to read: one row per variant (accuracies with n and their 95%
+    interval, times in ms, sizes in MB, the fresh-process profile where there is one)."""
+    rows = {name: {
+        "test accuracy": str(r.test), "challenge accuracy": str(r.challenge),
+        "agrees with teacher fp32": round(r.agrees_with_teacher, 3),
+        "agrees with its fp32": round(r.agrees_with_its_fp32, 3),
+        "latency p50 ms": round(r.latency.median * 1e3, 1),
+        "latency p90 ms": round(r.latency.p90 * 1e3, 1),
+        "reviews/s": round(r.reviews_per_s, 1), "runs on": r.runs_on,
+        "GFLOP/s": round(r.gflops_per_s, 1),
+        "share of its format's peak": round(r.share_of_peak, 2),
+        "weights MB": round(r.weights_mb, 1), "on disk MB": round(r.on_disk_mb, 1),
+        **{k: round(v, 2 if k == "load s" else 0) for k, v in r.profile.items()}}
+        for name, r in results.items()}
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
@@ -151,12 +178,12 @@ def _flop_rate(analyzer, texts, seconds: float, name: str, peaks: dict) -> dict[
     format (fp32 or bf16; none for int8, whose integer peak is not measured here)."""
     model = getattr(analyzer, "model", None)
     if model is None:
-        return {"GFLOP/s": float("nan"), "share of its format's peak": float("nan")}
+        return {"gflops_per_s": float("nan"), "share_of_peak": float("nan")}
     from ..deploy import parse
 
     rate = review_flops(model.config, analyzer.token_counts(texts)) / seconds
     peak = peaks.get(parse(name)[1].removeprefix("onnx-"), float("nan"))
-    return {"GFLOP/s": rate / 1e9, "share of its format's peak": rate / peak}
+    return {"gflops_per_s": rate / 1e9, "share_of_peak": rate / peak}
 
 
 def padding_and_speed(analyzer_for, texts, settings: dict[str, dict], repeats: int = 3,
@@ -175,5 +202,5 @@ def padding_and_speed(analyzer_for, texts, settings: dict[str, dict], repeats: i
     for name, kw in settings.items():
         batches = length_batches(lengths, kw.get("batch_size"), kw.get("token_budget"))
         rows[name] = {"batches": len(batches), "padding share": padding_share(lengths, batches),
-                      "reviews/s": len(texts) / timings[name].median, "_timing": timings[name]}
+                      "reviews/s": len(texts) / timings[name].median}
     return pd.DataFrame.from_dict(rows, orient="index")

@@ -164,9 +164,14 @@ def context() -> Runtime:
     return _contexts[key]
 
 
+def forget() -> None:
+    """Forget the context decided so far: the next :func:`context` decides it anew."""
+    _contexts.clear()
+
+
 def refresh() -> Runtime:
     """Decide the context again (after the hardware answers differently, in tests)."""
-    _contexts.clear()
+    forget()
     return context()
 
 

@@ -25,9 +25,21 @@ class Prediction:
     truncated: bool
 
 
+def text_problem(text) -> str | None:
+    """Why ``text`` cannot be scored (not a string, empty, over :data:`MAX_CHARS`
+    characters), or ``None``: the one input check, of the analyzer and of the console script."""
+    if not isinstance(text, str):
+        return f"a {type(text).__name__}, not a string"
+    if not text.strip():
+        return "empty: remove it or give it some words"
+    if len(text) > MAX_CHARS:
+        return f"{len(text):,} characters (limit {MAX_CHARS:,}): split it into smaller pieces"
+    return None
+
+
 def validated_texts(texts) -> list[str]:
     """The input of :meth:`SentimentAnalyzer.predict` as a list of strings, or a one-line error
-    that says what to fix; one string is one text."""
+    that says what to fix (:func:`text_problem`); one string is one text."""
     if isinstance(texts, str):
         texts = [texts]
     if isinstance(texts, (bytes, dict)) or not hasattr(texts, "__iter__"):
@@ -36,13 +48,10 @@ def validated_texts(texts) -> list[str]:
     if not texts:
         raise ValueError("no texts given: pass at least one review")
     for i, text in enumerate(texts):
-        if not isinstance(text, str):
-            raise TypeError(f"text {i} is a {type(text).__name__}, not a string")
-        if not text.strip():
-            raise ValueError(f"text {i} is empty: remove it or give it some words")
-        if len(text) > MAX_CHARS:
-            raise ValueError(f"text {i} has {len(text):,} characters (limit {MAX_CHARS:,}): "
-                             "split it into smaller pieces")
+        problem = text_problem(text)
+        if problem:
+            raise (TypeError if not isinstance(text, str) else ValueError)(
+                f"text {i} is {problem}")
     return texts
 
 

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core.sentiment import MAX_CHARS
+from ..core.sentiment import text_problem
 
 CHUNK = 256
 """Records scored per call (and the most held in memory at once)."""
@@ -158,12 +158,8 @@ def problem(record: Record, header: list[str], text_column: str) -> str | None:
     column = header.index(text_column)
     if column >= len(record.cells):
         return f"no {text_column!r} cell (the row is shorter than the header)"
-    text = record.cells[column]
-    if not text.strip():
-        return f"empty {text_column!r} cell"
-    if len(text) > MAX_CHARS:
-        return f"{len(text):,} characters (limit {MAX_CHARS:,}): split the text"
-    return None
+    why = text_problem(record.cells[column])
+    return f"the {text_column!r} cell is {why}" if why else None
 
 
 def scored_rows(rest: Iterator[Record], header: list[str], text_column: str,

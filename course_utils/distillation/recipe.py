@@ -1,4 +1,4 @@
-"""The transfer set and the distillation run: the miniature's :class:`Recipe`, the
+"""The transfer set and the distillation run: the miniature's :class:`DistillationSettings`, the
 teacher's outputs computed once, and the zoo's ``distilled-student``."""
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def teacher_outputs(teacher, encoded: Dataset, tokenizer, batch_size: int = 32):
 
 
 @dataclass(frozen=True)
-class Recipe:
+class DistillationSettings:
     """The miniature's settings. ``masked_copies`` = 3 is what makes the student keep 97% of
     the teacher's test accuracy on every seed checked (seeds 0, 1, 2: 98.1%, 98.8%, 98.7%;
     with one copy, seed 1 kept 95.0%): a student short of data needs a bigger transfer set
@@ -92,11 +92,12 @@ class Recipe:
     frozen_layers: int = 1
 
 
-MINIATURE = Recipe()
+MINIATURE = DistillationSettings()
 
 
 def distil(student, tokenizer, train: Dataset, validation: Dataset, teacher=None,
-           recipe: Recipe = MINIATURE, seed: int | None = None, cached=None, **overrides):
+           recipe: DistillationSettings = MINIATURE, seed: int | None = None, cached=None,
+           **overrides):
     """Train ``student`` with :class:`DistillationTrainer` on ``train`` (labels of -100 are
     unlabelled), keep the epoch best on ``validation``. Returns the model and log history.
 
@@ -126,7 +127,7 @@ SST2_DATASET = ("nyu-mll/glue", "sst2")
 (``huggingface_hub`` 2 refuses the legacy one-part name ``glue`` in its file paths)."""
 
 
-def prepared_transfer(teacher, tokenizer, recipe: Recipe = MINIATURE):
+def prepared_transfer(teacher, tokenizer, recipe: DistillationSettings = MINIATURE):
     """The transfer set built from the reviews' train split and the teacher's outputs on it,
     computed once per process (the lesson's experiments share them; held in memory by the
     course's cache, :func:`core.artifacts.remembered`) for one teacher: the key holds a
@@ -142,7 +143,7 @@ def prepared_transfer(teacher, tokenizer, recipe: Recipe = MINIATURE):
     return artifacts.remembered("distillation targets", key, compute)
 
 
-def build_distilled_student(recipe: Recipe = MINIATURE, seed: int | None = None):
+def build_distilled_student(recipe: DistillationSettings = MINIATURE, seed: int | None = None):
     """The zoo's ``distilled-student``: 3 layers (teacher layers 0, 2, 4) distilled from the
     zoo's teacher with the full loss on the transfer set. Returns (model, tokenizer)."""
     from ..data import load_reviews

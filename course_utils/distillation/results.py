@@ -6,17 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from .losses import LossWeights
-from .recipe import MINIATURE, Recipe, distil, prepared_transfer
+from .recipe import MINIATURE, DistillationSettings, distil, prepared_transfer
 from .student import distilbert_from_teacher
 
 
-def accuracy_row(model, tokenizer, splits, names=("validation", "test", "challenge")):
-    """Accuracy (n, 95% interval) of ``model`` on each split, and its predictions on each."""
-    from ..core.evaluation import REVIEW_MAX_TOKENS, evaluate_splits
+@dataclass(frozen=True)
+class ModelResult:
+    """One model scored on the reviews (:func:`evaluate_models`): its accuracy and its
+    predictions on each split (for paired tests), and its sizes."""
 
-    scored = evaluate_splits(model, tokenizer, splits, REVIEW_MAX_TOKENS, names)
-    return ({name: s.accuracy for name, s in scored.items()},
-            {name: s.predicted for name, s in scored.items()})
+    accuracy: dict  # split -> Accuracy
+    predicted: dict  # split -> tuple of predictions (1 positive, 0 negative)
+    sizes: dict  # encoder and total parameters (M), on disk MB
 
 
 def size_row(model) -> dict:
@@ -49,7 +50,7 @@ EXPERIMENTS = {
 first rows of the transfer set), the cheap setting that isolates one change at a time."""
 
 
-def run_experiment(name: str, teacher, tokenizer, recipe: Recipe = MINIATURE,
+def run_experiment(name: str, teacher, tokenizer, recipe: DistillationSettings = MINIATURE,
                    seed: int | None = None):
     """Train the 3-layer student of experiment ``name`` (a key of :data:`EXPERIMENTS`)."""
     from ..data import load_reviews
@@ -68,16 +69,26 @@ def run_experiment(name: str, teacher, tokenizer, recipe: Recipe = MINIATURE,
                   cached=cached if uses_teacher else None)[0]
 
 
-def results_table(references: dict, students: dict, splits):
-    """Accuracy (n, 95% interval) on validation, test and challenge, encoder and total
-    parameters and on-disk size for every ``name: (model, tokenizer)``; the hidden columns
-    ``_test`` (test accuracy as a number) and ``_predicted`` (test predictions, for paired
-    tests) serve the claim check."""
+def evaluate_models(references: dict, students: dict, splits,
+                    names=("validation", "test", "challenge")) -> dict[str, ModelResult]:
+    """Every ``name: (model, tokenizer)`` scored on the named splits, reviews read whole
+    (:func:`core.evaluation.evaluate_splits`), with its sizes."""
+    from ..core.evaluation import evaluate_splits
+
+    results = {}
+    for name, (model, tokenizer) in {**references, **students}.items():
+        scored = evaluate_splits(model, tokenizer, splits, names=names)
+        results[name] = ModelResult({split: s.accuracy for split, s in scored.items()},
+                                    {split: tuple(s.predicted) for split, s in scored.items()},
+                                    size_row(model))
+    return results
+
+
+def results_table(results: dict[str, ModelResult]):
+    """The results as a table to read: accuracy (n, 95% interval) on each split, parameters
+    and size on disk."""
     import pandas as pd
 
-    rows = {}
-    for name, (model, tokenizer) in {**references, **students}.items():
-        scores, predicted = accuracy_row(model, tokenizer, splits)
-        rows[name] = {**{split: str(a) for split, a in scores.items()}, **size_row(model),
-                      "_test": scores["test"].value, "_predicted": predicted["test"]}
-    return pd.DataFrame.from_dict(rows, orient="index")
+    return pd.DataFrame.from_dict({name: {**{split: str(a) for split, a in r.accuracy.items()},
+                                          **r.sizes} for name, r in results.items()},
+                                  orient="index")

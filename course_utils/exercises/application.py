@@ -45,26 +45,26 @@ def check_budget_batches(solution) -> None:
              "few as sorting allows.", "")
 
 
-def fourth_team_pick(table, max_weights_mb: float = 40.0) -> list[str]:
+def fourth_team_pick(results, max_weights_mb: float = 40.0) -> list[str]:
     """The variants with the best challenge accuracy among those whose weights take at most
     ``max_weights_mb`` (several when they tie)."""
-    small = table[table["weights MB"] <= max_weights_mb]
-    accuracy = small["challenge accuracy"].map(lambda s: float(s.split("%")[0]))
-    return sorted(accuracy[accuracy == accuracy.max()].index)
+    small = {name: r.challenge.value for name, r in results.items()
+             if r.weights_mb <= max_weights_mb}
+    return sorted(name for name, value in small.items() if value == max(small.values()))
 
 
-def check_fourth_team(answer: str | None, table) -> None:
+def check_fourth_team(answer: str | None, results) -> None:
     """Exercise 2: a fourth team ships to a device with 40 MB for the weights and cares most
     about hard reviews (the challenge set): which variant?"""
     if answer is None:
-        print("⏳ Not attempted yet: set `pick` to a variant name from the table.")
+        print("⏳ Not attempted yet: set `pick` to a variant name from the results.")
         return
-    best = fourth_team_pick(table)
-    if answer not in table.index:
-        feedback(False, "", f"{answer!r} is not a row of the table.")
+    best = fourth_team_pick(results)
+    if answer not in results:
+        feedback(False, "", f"{answer!r} is not one of the measured variants.")
         return
-    weights = table.loc[answer, "weights MB"]
+    r = results[answer]
     feedback(answer in best, f"{answer}: the best challenge accuracy within 40 MB.",
-             f"{answer} has {weights:.1f} MB of weights and "
-             f"{table.loc[answer, 'challenge accuracy'].split(' ')[0]} on the challenge "
-             "reviews: filter on `weights MB` first, then take the best challenge accuracy.")
+             f"{answer} has {r.weights_mb:.1f} MB of weights and {r.challenge.value:.1%} on "
+             "the challenge reviews: keep the variants within 40 MB first, then take the "
+             "best challenge accuracy.")

@@ -17,7 +17,6 @@ blank), ``paper`` (the paper's tables) and ``downstream`` (sentiment on top of a
 
 from .downstream import downstream_predictions, sentiment_model
 from .figures import plot_loss_curves, plot_mask_grid
-from .fill_mask import _mask_logits as _mask_logits
 from .fill_mask import (
     check_masked_text,
     fill_mask_explorer,
@@ -26,9 +25,6 @@ from .fill_mask import (
     top_predictions,
     word_rank,
 )
-from .formats import _joined as _joined
-from .formats import _sentence_ids as _sentence_ids
-from .formats import _wrap as _wrap
 from .formats import format_table, pack_sentences, segment_pairs, topic_only_nsp
 from .masking import (
     HELDOUT_MASK_SEED,
@@ -58,10 +54,6 @@ from .training import (
     pretrain,
     sweep,
 )
-from .training import _PremaskedOr as _PremaskedOr
-
-# The private helpers above are imported with ``as`` so that they stay reachable as
-# ``pretraining._wrap`` etc., as they were when this package was a single module.
 
 __all__ = [
     "BLOCK_TOKENS",

@@ -15,8 +15,8 @@ def budget_batches(lengths: list[int], budget: int) -> list[list[int]]:
     return batches + ([current] if current else [])
 
 
-def fourth_team(table) -> str:
+def fourth_team(results) -> str:
     """Exercise 2: keep the variants with at most 40 MB of weights, take the best challenge
     accuracy."""
-    small = table[table["weights MB"] <= 40]
-    return small["challenge accuracy"].map(lambda s: float(s.split("%")[0])).idxmax()
+    small = {name: r for name, r in results.items() if r.weights_mb <= 40}
+    return max(small, key=lambda name: small[name].challenge.value)
