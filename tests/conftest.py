@@ -1,7 +1,17 @@
 """Fixtures for the unit tests (the set-up shared with the notebooks is in ../conftest.py)."""
 
+import os
+
 import pytest
-from hub_standin import NetworkGuard
+
+# The unit tests run offline whatever the caller's shell exported (the Hub libraries read
+# their offline switches once, at import: they are cleared before anything imports them).
+# Online code is tested in child processes pointed at the local stand-in (test_online.py).
+for _switch in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
+    os.environ.pop(_switch, None)
+os.environ["COURSE_MODE"] = "offline"
+
+from hub_standin import NetworkGuard  # noqa: E402 -- after the switches above
 
 
 @pytest.fixture(autouse=True)
