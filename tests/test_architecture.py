@@ -98,7 +98,7 @@ def test_input_layouts():
 
 
 def test_architecture_row_without_timing():
-    row = architecture_row("minilm", models.load_encoder(), 128, measure=False)
+    row = architecture_row("minilm", models.load_pretrained(), 128, measure=False)
     assert row["parameters (M)"] == 22.7 and "latency ms" not in row
 
 

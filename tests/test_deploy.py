@@ -127,6 +127,10 @@ def test_onnx_export_reproduces_the_model_at_any_batch_and_length(classifier, tm
     int8 = OnnxClassifier(quantize(path, tmp_path / "model.int8.onnx"), model.config)
     assert int8.path.stat().st_size < path.stat().st_size
     assert measurement.weight_bytes(onnx) == path.stat().st_size
+    # int8 answers: close to fp32's probabilities, not equal to them (it did quantise)
+    quantised = SentimentAnalyzer(int8, tokenizer, batch_size=3).predict_proba(REVIEWS)[0]
+    gap = (quantised - reference).abs().max().item()
+    assert 0 < gap < 0.05, gap
 
 
 class _Fixed:

@@ -220,9 +220,13 @@ def test_mixed_precision_settings_are_valid_training_arguments(tmp_path):
 
     from course_utils.core.runtime import mixed_precision
 
+    from course_utils.core.runtime import context
+
     settings = mixed_precision()
-    assert set(settings) <= {"bf16", "fp16", "use_cpu"}
-    TrainingArguments(output_dir=str(tmp_path), report_to="none", **settings)
+    args = TrainingArguments(output_dir=str(tmp_path), report_to="none", **settings)
+    precision = context().precision  # the context's 16-bit format, or fp32
+    assert (args.bf16, args.fp16) == (precision == "bf16", precision == "fp16")
+    assert args.use_cpu == (context().device.type == "cpu")
 
 
 def test_experiments_are_one_change_apart():

@@ -27,9 +27,9 @@ def test_the_context_chooses_the_gpu_and_its_native_precision():
 def test_models_built_or_loaded_by_the_course_sit_on_the_gpu(tiny_bert_classifier):
     from course_utils.albert import albert_from_teacher
     from course_utils.distillation import distilbert_from_teacher
-    from course_utils.models import build_reference_model, load_encoder
+    from course_utils.models import build_reference_model, load_pretrained
 
-    assert _on_gpu(load_encoder())
+    assert _on_gpu(load_pretrained())
     assert _on_gpu(build_reference_model("distilbert-base-uncased"))
     teacher = tiny_bert_classifier(layers=4, vocab_size=30522).to(CUDA)
     assert _on_gpu(distilbert_from_teacher(teacher))

@@ -60,7 +60,7 @@ def test_unknown_names_list_the_known_ones():
     with pytest.raises(ValueError, match="known models: bert-base-uncased"):
         models.reference_config("bert-huge")
     with pytest.raises(ValueError, match="known models"):
-        models.load_encoder("no-such-model")
+        models.load_pretrained("no-such-model")
     with pytest.raises(TypeError, match="string"):
         models.load_tokenizer(42)
 
@@ -88,7 +88,7 @@ def test_canonical_names_work_offline_where_no_download_is_needed():
 
 def test_offline_default_is_the_packaged_encoder():
     tokenizer = models.load_tokenizer()
-    encoder = models.load_encoder()
+    encoder = models.load_pretrained()
     assert tokenizer.tokenize("Unbelievable!") == ["unbelievable", "!"]
     assert encoder.config.hidden_size == 384 and encoder.config.num_hidden_layers == 6
     with torch.inference_mode():
@@ -97,10 +97,10 @@ def test_offline_default_is_the_packaged_encoder():
 
 
 def test_local_folders_load_through_the_same_path(tmp_path):
-    model = models.load_encoder(None, AutoModelForSequenceClassification, num_labels=2)
+    model = models.load_pretrained(None, AutoModelForSequenceClassification, num_labels=2)
     model.save_pretrained(tmp_path)
     assert (tmp_path / "model.safetensors").exists()
-    again = models.load_encoder(str(tmp_path), AutoModelForSequenceClassification)
+    again = models.load_pretrained(str(tmp_path), AutoModelForSequenceClassification)
     assert torch.equal(again.classifier.weight, model.classifier.weight)
 
 
@@ -125,12 +125,12 @@ def test_a_bin_checkpoint_loads_only_as_tensors(tmp_path, tiny_bert_classifier):
     model.save_pretrained(tmp_path)
     (tmp_path / "model.safetensors").unlink()
     torch.save(model.state_dict(), tmp_path / "pytorch_model.bin")
-    loaded = models.load_encoder(str(tmp_path), AutoModelForSequenceClassification)
+    loaded = models.load_pretrained(str(tmp_path), AutoModelForSequenceClassification)
     assert loaded.device.type == models.course_device().type  # the course's device
     assert torch.equal(loaded.classifier.weight.cpu(), model.classifier.weight)
     torch.save({**model.state_dict(), "payload": _Payload()}, tmp_path / "pytorch_model.bin")
     with pytest.raises(Exception, match="[Ww]eights only load failed"):
-        models.load_encoder(str(tmp_path), AutoModelForSequenceClassification)
+        models.load_pretrained(str(tmp_path), AutoModelForSequenceClassification)
     assert RAN == []
 
 
@@ -171,9 +171,9 @@ def test_token_limit_leaves_out_robertas_padding_offset():
 
 def test_load_encoder_keeps_its_weights_policy():
     with pytest.raises(TypeError, match="weights policy"):
-        models.load_encoder(None, use_safetensors=False)
+        models.load_pretrained(None, use_safetensors=False)
     with pytest.raises(TypeError, match="weights_only"):
-        models.load_encoder(None, weights_only=False)
+        models.load_pretrained(None, weights_only=False)
 
 
 def test_online_mode_with_the_hub_libraries_offline_says_so(monkeypatch):

@@ -125,7 +125,7 @@ def _load_without_conversion(name: str) -> dict:
     from transformers import AutoModelForSequenceClassification, modeling_utils
     from transformers import safetensors_conversion as conversion
 
-    from course_utils.models import load_encoder
+    from course_utils.models import load_pretrained
 
     calls, real = [], (modeling_utils.auto_conversion, conversion.spawn_conversion)
 
@@ -135,7 +135,7 @@ def _load_without_conversion(name: str) -> dict:
 
     modeling_utils.auto_conversion = conversion.spawn_conversion = refuse
     try:
-        model = load_encoder(name, AutoModelForSequenceClassification)
+        model = load_pretrained(name, AutoModelForSequenceClassification)
     finally:
         modeling_utils.auto_conversion, conversion.spawn_conversion = real
     return {"class": type(model).__name__, "conversion calls": calls,
@@ -144,18 +144,18 @@ def _load_without_conversion(name: str) -> dict:
 
 def _load_names(names: list[str]) -> dict:
     """Tokenizer and encoder of each name: their classes and vocabulary sizes."""
-    from course_utils.models import load_encoder, load_tokenizer, resolve_checkpoint
+    from course_utils.models import load_pretrained, load_tokenizer, resolve_checkpoint
 
-    return {name: (resolve_checkpoint(name), type(load_encoder(name)).__name__,
+    return {name: (resolve_checkpoint(name), type(load_pretrained(name)).__name__,
                    len(load_tokenizer(name))) for name in names}
 
 
 def _default_tokenizer_and_encoder() -> tuple[str, str, list[str]]:
     """Lessons 01 and 02: the mode's default tokenizer and encoder (bert-base-uncased)."""
-    from course_utils.models import load_encoder, load_tokenizer
+    from course_utils.models import load_pretrained, load_tokenizer
 
     tokenizer = load_tokenizer()
-    return (type(tokenizer).__name__, type(load_encoder()).__name__,
+    return (type(tokenizer).__name__, type(load_pretrained()).__name__,
             tokenizer.tokenize("The kettle boils fast."))
 
 

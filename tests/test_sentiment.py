@@ -14,7 +14,7 @@ REVIEWS = ["Great kettle, boils fast.", "Broke after a week and support ignored 
 @pytest.fixture(scope="module")
 def classifier():
     torch.manual_seed(0)
-    model = models.load_encoder(None, AutoModelForSequenceClassification, num_labels=2,
+    model = models.load_pretrained(None, AutoModelForSequenceClassification, num_labels=2,
                                 id2label={0: "NEGATIVE", 1: "POSITIVE"})
     return model, models.load_tokenizer()
 

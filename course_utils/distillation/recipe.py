@@ -174,7 +174,7 @@ def distil_online(layers: list[int] | None = None, epochs: float = 1, seed: int 
     from transformers import AutoModelForSequenceClassification
 
     from ..core.runtime import device
-    from ..models import SST2_CHECKPOINTS, load_encoder, load_tokenizer
+    from ..models import SST2_CHECKPOINTS, load_pretrained, load_tokenizer
 
     if examples == "bounded":
         examples = ONLINE_EXAMPLES[device().type]
@@ -182,7 +182,7 @@ def distil_online(layers: list[int] | None = None, epochs: float = 1, seed: int 
               f"for {epochs:g} epoch(s) on the {device().type} (about 3 minutes; "
               "examples=None for all of them)")
     name = SST2_CHECKPOINTS["bert"]
-    teacher = load_encoder(name, AutoModelForSequenceClassification)
+    teacher = load_pretrained(name, AutoModelForSequenceClassification)
     tokenizer = student_tokenizer(load_tokenizer(name))
     sst2 = load_dataset(*SST2_DATASET).rename_column("sentence", "text")
     train, validation = (sst2[split] if examples is None

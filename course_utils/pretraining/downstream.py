@@ -14,9 +14,9 @@ def sentiment_model(mlm_model):
     from transformers import AutoModelForSequenceClassification
 
     from ..core.evaluation import ID2LABEL, LABEL2ID
-    from ..models import PACKAGED_ENCODER, load_encoder
+    from ..models import PACKAGED_ENCODER, load_pretrained
 
-    model = load_encoder(PACKAGED_ENCODER, AutoModelForSequenceClassification, num_labels=2,
+    model = load_pretrained(PACKAGED_ENCODER, AutoModelForSequenceClassification, num_labels=2,
                          id2label=ID2LABEL, label2id=LABEL2ID)
     missing, unexpected = model.bert.load_state_dict(mlm_model.bert.state_dict(), strict=False)
     assert not unexpected and all(k.startswith("pooler.") for k in missing), (missing, unexpected)

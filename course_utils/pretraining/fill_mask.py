@@ -96,8 +96,8 @@ def online_fill_mask(sentences: dict[str, str | None]) -> pd.DataFrame:
     """Online only: the real ``bert-base-uncased`` and ``roberta-base`` side by side."""
     from transformers import AutoModelForMaskedLM
 
-    from ..models import load_encoder, load_tokenizer
+    from ..models import load_pretrained, load_tokenizer
 
-    models = {name: (load_encoder(name, AutoModelForMaskedLM), load_tokenizer(name))
+    models = {name: (load_pretrained(name, AutoModelForMaskedLM), load_tokenizer(name))
               for name in ("bert-base-uncased", "roberta-base")}
     return fill_mask_table(models, sentences)

@@ -30,6 +30,6 @@ def load_mlm_model(checkpoint=None):
     The packaged checkpoint has no MLM head (sentence-transformers weights): the head starts
     random (see :data:`HEAD_WARM_UP`).
     """
-    from ..models import PACKAGED_ENCODER, load_encoder
+    from ..models import PACKAGED_ENCODER, load_pretrained
 
-    return load_encoder(checkpoint or PACKAGED_ENCODER, MaskedPositionsLM)
+    return load_pretrained(checkpoint or PACKAGED_ENCODER, MaskedPositionsLM)
