@@ -249,10 +249,10 @@ def name_generic_labels(config, name: str) -> None:
 
 def load_pretrained(name: str | None = None, model_class=AutoModel, device=None,
                  **kwargs) -> torch.nn.Module:
-    """Pretrained weights of ``name`` on the course's device (or ``device``), in eval mode,
-    under the weights
-    policy of this module: safetensors when there are, else the ``.bin`` with torch's
-    ``weights_only`` loading; never the conversion service. Classes named only ``LABEL_i``
+    """The pretrained ``model_class`` of ``name`` (a bare encoder by default, or one with a
+    head) on the course's device (or ``device``), in eval mode, under the weights policy of
+    this module: safetensors when there are, else the ``.bin`` with torch's ``weights_only``
+    loading; never the conversion service. Classes named only ``LABEL_i``
     get their names from :data:`GENERIC_LABEL_CHECKPOINTS`."""
     policy = {"use_safetensors", "weights_only", "trust_remote_code"} & set(kwargs)
     if policy:

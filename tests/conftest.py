@@ -11,7 +11,7 @@ for _switch in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE")
     os.environ.pop(_switch, None)
 os.environ["COURSE_MODE"] = "offline"
 
-from hub_standin import NetworkGuard  # noqa: E402 -- after the switches above
+from hub_standin import NetworkGuard
 
 
 @pytest.fixture(autouse=True)

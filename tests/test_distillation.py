@@ -218,9 +218,7 @@ def test_a_random_student_keeps_only_the_teachers_embeddings(tiny_bert_classifie
 def test_mixed_precision_settings_are_valid_training_arguments(tmp_path):
     from transformers import TrainingArguments
 
-    from course_utils.core.runtime import mixed_precision
-
-    from course_utils.core.runtime import context
+    from course_utils.core.runtime import context, mixed_precision
 
     settings = mixed_precision()
     args = TrainingArguments(output_dir=str(tmp_path), report_to="none", **settings)
