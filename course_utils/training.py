@@ -97,9 +97,9 @@ def fine_tune(model, tokenizer, splits: DatasetDict, settings: Settings = Settin
               seed: int | None = None, **overrides):
     """Fine-tune ``model`` on ``splits["train"]`` (read to ``settings.max_length`` tokens),
     keep the epoch best on ``validation`` by the accuracy the lessons report (read whole, to
-    :data:`core.evaluation.REVIEW_MAX_TOKENS`: :func:`core.evaluation.compute_metrics`). Returns the trained model and the Trainer's log
-    history (loss and accuracy per epoch). ``seed`` None: the run's seed
-    (:func:`runtime.course_seed`).
+    :data:`core.evaluation.REVIEW_MAX_TOKENS`: :func:`core.evaluation.compute_metrics`).
+    Returns the trained model and the Trainer's log history (loss and accuracy per epoch).
+    ``seed`` None: the run's seed (:func:`core.runtime.course_seed`).
     """
     encoded = DatasetDict(
         train=tokenize_splits(DatasetDict(data=splits["train"]), tokenizer,
