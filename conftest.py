@@ -23,9 +23,14 @@ def pytest_runtest_logreport(report):
         _lesson_seconds[name] = _lesson_seconds.get(name, 0.0) + report.duration
 
 
+LESSON_BUDGET_S = 180
+"""A lesson's budget on a 2-core CPU without a network (tests/README.md, "Recording")."""
+
+
 def pytest_terminal_summary(terminalreporter):
-    """Print the seconds each lesson took to execute (the 3-minute budget, tests/README.md)."""
+    """Print the seconds each lesson took to execute, and which went over its budget."""
     if _lesson_seconds:
         terminalreporter.write_sep("-", "seconds per lesson")
         for name, seconds in sorted(_lesson_seconds.items()):
-            terminalreporter.write_line(f"{name}: {seconds:.0f} s")
+            over = f" (over the {LESSON_BUDGET_S} s budget)" if seconds > LESSON_BUDGET_S else ""
+            terminalreporter.write_line(f"{name}: {seconds:.0f} s{over}")

@@ -27,9 +27,11 @@ def load_and_score(name: str, texts: list[str]) -> dict[str, float]:
     """Build the variant ``name`` (timed: the load time; the resident memory once it is
     loaded), then score ``texts``: what a server running only this variant does first."""
     import psutil
+    from transformers.utils import logging
 
     from ..deploy import build_analyzer
 
+    logging.disable_progress_bar()  # a fresh process: no "Loading weights" bars in the lesson
     start = time.perf_counter()
     analyzer = build_analyzer(name)
     loaded = {"load s": time.perf_counter() - start,
