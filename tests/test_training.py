@@ -80,6 +80,18 @@ def test_fingerprint_tells_a_retrained_model_and_another_tokenizer(tiny_bert_cla
     assert fingerprint(tiny_bert_classifier(), other) != same
 
 
+def test_fingerprint_ignores_the_truncation_a_call_left_behind(tiny_bert_classifier):
+    """Encoding at 128 tokens, then at 512, leaves the fast tokenizer's truncation changed:
+    the digest stays (lesson 03's experiments each recomputed the teacher's outputs, 20 s
+    each, when it did not)."""
+    tokenizer, model = load_tokenizer(), tiny_bert_classifier()
+    tokenizer(["a review"], truncation=True, max_length=512)
+    same = fingerprint(model, tokenizer)
+    tokenizer(["a review"], truncation=True, max_length=128)
+    tokenizer(["a review", "two"], padding=True)
+    assert fingerprint(model, tokenizer) == same
+
+
 def test_cached_teacher_outputs_follow_the_teachers_weights(monkeypatch, tiny_bert_classifier):
     """A re-trained teacher loaded from the same folder (same name) gets fresh soft targets."""
     tokenizer = kd.student_tokenizer(load_tokenizer())

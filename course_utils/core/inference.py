@@ -53,14 +53,19 @@ def fingerprint(model: torch.nn.Module, tokenizer) -> str:
     values) and its tokenizer's vocabulary and settings. Two models with one digest give the
     same outputs; a re-trained model gets another (a cache key, not a file name)."""
     import hashlib
+    import json
 
     digest = hashlib.sha256()
     for name, tensor in model.state_dict().items():
         digest.update(f"{name}{tuple(tensor.shape)}{tensor.dtype}".encode())
         digest.update(tensor.detach().cpu().reshape(-1).view(torch.uint8).numpy().tobytes())
     backend = getattr(tokenizer, "backend_tokenizer", None)
-    digest.update((backend.to_str() if backend is not None
-                   else repr(sorted(tokenizer.get_vocab().items()))).encode())
+    if backend is not None:  # less its truncation and padding: each call sets them anew
+        settings = json.loads(backend.to_str())
+        settings.pop("truncation", None), settings.pop("padding", None)
+        digest.update(json.dumps(settings, sort_keys=True).encode())
+    else:
+        digest.update(repr(sorted(tokenizer.get_vocab().items())).encode())
     digest.update(repr((tokenizer.model_input_names, tokenizer.model_max_length)).encode())
     return digest.hexdigest()
 
