@@ -90,14 +90,17 @@ class Settings:
     epochs: float = 4
     learning_rate: float = 1e-4
     batch_size: int = 16
-    max_length: int = 128
+    max_length: int = 128  # the training reviews are read to this many tokens
+    read_length: int = REVIEW_MAX_TOKENS  # validation's, as the lesson reads the model after
 
 
 def fine_tune(model, tokenizer, splits: DatasetDict, settings: Settings = Settings(),
               seed: int | None = None, **overrides):
     """Fine-tune ``model`` on ``splits["train"]`` (read to ``settings.max_length`` tokens),
-    keep the epoch best on ``validation`` by the accuracy the lessons report (read whole, to
-    :data:`core.evaluation.REVIEW_MAX_TOKENS`: :func:`core.evaluation.compute_metrics`).
+    keep the epoch best on ``validation`` by the accuracy the lesson reports
+    (:func:`core.evaluation.compute_metrics`), reading reviews as the lesson reads the model
+    afterwards: to ``settings.read_length`` tokens (whole by default,
+    :data:`core.evaluation.REVIEW_MAX_TOKENS`).
     Returns the trained model and the Trainer's log history (loss and accuracy per epoch).
     ``seed`` None: the run's seed (:func:`core.runtime.course_seed`).
     """
@@ -105,7 +108,7 @@ def fine_tune(model, tokenizer, splits: DatasetDict, settings: Settings = Settin
         train=tokenize_splits(DatasetDict(data=splits["train"]), tokenizer,
                               settings.max_length)["data"],
         validation=tokenize_splits(DatasetDict(data=splits["validation"]), tokenizer,
-                                   REVIEW_MAX_TOKENS)["data"])
+                                   settings.read_length)["data"])
     return train(model, tokenizer, encoded, settings,
                  course_seed() if seed is None else seed,
                  trainer_kwargs={"compute_metrics": compute_metrics}, **overrides)

@@ -68,6 +68,23 @@ def test_fine_tune_trains_through_the_one_path_and_keeps_the_best_epoch(tiny_ber
     assert not torch.equal(before, model.classifier.weight.detach().cpu())
 
 
+@pytest.mark.parametrize("read_length", [training.Settings().read_length, 6])
+def test_fine_tune_selects_on_validation_read_as_the_lesson_reads(monkeypatch, tiny_bert_classifier,
+                                                                  read_length):
+    """The epoch kept is chosen on validation reviews truncated where the lesson reads the
+    model afterwards (lesson 02's downstream classifiers at 64 tokens, the rest whole)."""
+    seen = {}
+    monkeypatch.setattr(training, "train", lambda model, tokenizer, data, *a, **k: seen.update(
+        data=data) or (model, []))
+    long = " ".join(["kettle"] * 40)
+    split = Dataset.from_dict({"text": [long, "good"], "label": [1, 0]})
+    training.fine_tune(tiny_bert_classifier(), load_tokenizer(),
+                       DatasetDict(train=split, validation=split),
+                       training.Settings(max_length=8, read_length=read_length), seed=0)
+    assert max(map(len, seen["data"]["train"]["input_ids"])) == 8
+    assert max(map(len, seen["data"]["validation"]["input_ids"])) == min(42, read_length)
+
+
 def test_fingerprint_tells_a_retrained_model_and_another_tokenizer(tiny_bert_classifier):
     tokenizer = load_tokenizer()
     model = tiny_bert_classifier()

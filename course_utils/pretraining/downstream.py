@@ -28,7 +28,8 @@ def downstream_predictions(mlm_model, tokenizer, splits, trainable_layers: int =
                            seed: int | None = None) -> list[int]:
     """Fine-tune a sentiment classifier on top of ``mlm_model``'s encoder (its top
     ``trainable_layers`` and the head), select on validation; its test-split predictions
-    (to compare two encoders on the same reviews with a paired test)."""
+    (to compare two encoders on the same reviews with a paired test). Every split is read
+    to ``max_length`` tokens: training, selection and the predictions."""
     seed = course_seed() if seed is None else seed
     from ..core.sentiment import SentimentAnalyzer
     from ..training import Settings, fine_tune
@@ -36,8 +37,9 @@ def downstream_predictions(mlm_model, tokenizer, splits, trainable_layers: int =
     with torch.random.fork_rng(devices=[]):  # the new head, without reseeding the caller
         torch.manual_seed(seed)
         model = freeze(sentiment_model(mlm_model), top=trainable_layers)
-    model, _ = fine_tune(model, tokenizer, splits, Settings(epochs, learning_rate,
-                                                            max_length=max_length),
+    model, _ = fine_tune(model, tokenizer, splits,
+                         Settings(epochs, learning_rate, max_length=max_length,
+                                  read_length=max_length),
                          seed=seed, disable_tqdm=True)
     analyzer = SentimentAnalyzer(model.eval(), tokenizer, max_length=max_length)
     return analyzer.predict_polarity(splits["test"]["text"])
