@@ -209,6 +209,22 @@ def test_a_short_static_run_memorises(tokenizer, tiny_mlm, texts):
     assert curve["training loss"].iloc[-1] < curve["training loss"].iloc[0]
 
 
+def test_the_seed_is_the_runs_when_it_trains_not_at_import(monkeypatch, tokenizer, tiny_mlm,
+                                                            texts):
+    """HEAD_WARM_UP and the default settings were made at import: a COURSE_SEED set later
+    (another run of the lesson) still decides the masks and the Trainer's seed."""
+    seen = []
+    monkeypatch.setattr(pt.training.training, "train", lambda model, tok, data, settings, seed,
+                        *a, **k: seen.append(seed) or (model, []))
+    monkeypatch.setattr(pt.training, "loss_curves", lambda history: history)
+    blocks = pt.pack_sentences(texts[:2], tokenizer)
+    for seed in ("3", "4"):
+        monkeypatch.setenv("COURSE_SEED", seed)
+        pt.pretrain(tiny_mlm, tokenizer, blocks, blocks, "dynamic", pt.HEAD_WARM_UP)
+    pt.pretrain(tiny_mlm, tokenizer, blocks, blocks, "dynamic", pt.MLMSettings(seed=9))
+    assert seen == [3, 4, 9]
+
+
 def _output(check, *args) -> str:
     buffer = io.StringIO()
     with redirect_stdout(buffer):

@@ -3,7 +3,7 @@ dynamic masking, the loss curves, and the learning-rate / batch-size sweep."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 from datasets import Dataset, DatasetDict
@@ -24,7 +24,7 @@ class MLMSettings:
     learning_rate: float = 1e-3
     batch_size: int = 16
     trainable_layers: int | None = 2
-    seed: int = field(default_factory=course_seed)
+    seed: int | None = None  # None: the run's seed when it trains (core.runtime.course_seed)
 
 
 HEAD_WARM_UP = MLMSettings(epochs=1, learning_rate=3e-3, trainable_layers=0)
@@ -61,19 +61,20 @@ def pretrain(model, tokenizer, train: Dataset, heldout: Dataset, masking: str = 
     """
     # the embeddings stay frozen: they are tied to the MLM output projection
     freeze(model, top=settings.trainable_layers)
+    seed = course_seed() if settings.seed is None else settings.seed
     fixed = DataCollatorForTokenClassification(tokenizer)
     heldout = static_masks(heldout, tokenizer, seed=HELDOUT_MASK_SEED)
     if masking == "static":
-        masker = FixedMasks(train, tokenizer, copies, seed=settings.seed)
+        masker = FixedMasks(train, tokenizer, copies, seed=seed)
         train = Dataset.from_dict({"index": list(range(len(train)))})
     elif masking == "dynamic":
         train = train.select_columns(["input_ids"])
-        masker = mlm_collator(tokenizer, seed=settings.seed)
+        masker = mlm_collator(tokenizer, seed=seed)
     else:
         raise ValueError(f"masking must be 'static' or 'dynamic', not {masking!r}")
     model, history = training.train(model, tokenizer,
                                     DatasetDict(train=train, validation=heldout),
-                                    settings, settings.seed, _PremaskedOr(fixed, masker),
+                                    settings, seed, _PremaskedOr(fixed, masker),
                                     quiet=True, save_strategy="no",
                                     load_best_model_at_end=False, metric_for_best_model=None,
                                     train_sampling_strategy="random",
