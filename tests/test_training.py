@@ -124,3 +124,20 @@ def test_cached_teacher_outputs_follow_the_teachers_weights(monkeypatch, tiny_be
     assert not torch.equal(first, second)
     _, (again, _) = kd.prepared_transfer(retrained, tokenizer, recipe)
     assert again is second  # the same teacher: computed once
+
+
+def test_the_transfer_sets_masks_follow_the_runs_seed(monkeypatch, tiny_bert_classifier):
+    """Another COURSE_SEED draws other masked copies (a seed check varies the whole recipe);
+    the same seed, the same set."""
+    tokenizer = kd.student_tokenizer(load_tokenizer())
+    text = " ".join(f"word{i}" for i in range(60))
+    reviews = DatasetDict(train=Dataset.from_dict({"text": [text], "label": [1]}))
+    monkeypatch.setattr("course_utils.data.load_reviews", lambda: reviews)
+    recipe = kd.DistillationSettings(masked_copies=1, max_length=8)
+    teacher = tiny_bert_classifier(vocab_size=tokenizer.vocab_size, seed=0)
+    texts = {}
+    for seed in ("0", "1", "0"):
+        monkeypatch.setenv("COURSE_SEED", seed)
+        train, _ = kd.prepared_transfer(teacher, tokenizer, recipe)
+        texts.setdefault(seed, []).append(train["text"][-1])
+    assert texts["0"][0] == texts["0"][1] != texts["1"][0]

@@ -131,15 +131,19 @@ def prepared_transfer(teacher, tokenizer, recipe: DistillationSettings = MINIATU
     """The transfer set built from the reviews' train split and the teacher's outputs on it,
     computed once per process (the lesson's experiments share them; held in memory by the
     course's cache, :func:`core.artifacts.remembered`) for one teacher: the key holds a
-    fingerprint of its weights and tokenizer, so a re-trained teacher gets its own."""
+    fingerprint of its weights and tokenizer, so a re-trained teacher gets its own, and the
+    run's seed, which draws the masked copies."""
     from ..data import load_reviews
 
+    seed = course_seed()  # the masked copies' masks are the run's
+
     def compute():
-        train = transfer_set(load_reviews()["train"], masked_copies=recipe.masked_copies)
+        train = transfer_set(load_reviews()["train"], masked_copies=recipe.masked_copies,
+                             seed=seed)
         encoded = encode(train, tokenizer, recipe.max_length)
         return train, teacher_outputs(teacher, encoded, tokenizer)
 
-    key = (fingerprint(teacher, tokenizer), recipe.max_length, recipe.masked_copies)
+    key = (fingerprint(teacher, tokenizer), recipe.max_length, recipe.masked_copies, seed)
     return artifacts.remembered("distillation targets", key, compute)
 
 
