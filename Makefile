@@ -17,13 +17,16 @@ STAMP       := $(VENV)/.installed
 
 # (b) of tests/README.md: a laptop without AVX-512, AMX or bf16, one thread, no mixed
 # precision, a fresh checkpoint cache, on every lesson that trains. One thread each, so two
-# lessons run side by side (the checkpoint cache makes the second wait for a shared build).
+# chains of lessons run side by side (the checkpoint cache makes one wait for a shared build).
+# Lesson 03 goes first and alone, as a student who opens it first: it builds the teacher and
+# the student itself (the longest chain); 00 and 04 find the teacher built or wait for it.
 LAPTOP_ENV  := ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2 MKL_ENABLE_INSTRUCTIONS=AVX2 \
                COURSE_THREADS=1 COURSE_MIXED_PRECISION=0 COURSE_MODE=offline
 LAPTOP_DIR  ?= $(VENV)/laptop-run
 LAPTOP_TEST := $(LAPTOP_ENV) COURSE_CACHE_DIR=$(LAPTOP_DIR) $(BIN)/python -m pytest -q
-LAPTOP_A    := notebooks/00_welcome.ipynb notebooks/03_distillation.ipynb
-LAPTOP_B    := notebooks/02_roberta_pretraining.ipynb notebooks/04_albert_parameter_reduction.ipynb
+LAPTOP_A    := notebooks/03_distillation.ipynb
+LAPTOP_B    := notebooks/02_roberta_pretraining.ipynb notebooks/00_welcome.ipynb \
+               notebooks/04_albert_parameter_reduction.ipynb
 
 .PHONY: course test test-unit test-laptop report install lint badges slides vendor-slides clean
 
@@ -35,14 +38,18 @@ LAB_CONFIG   := $(LAB_SETTINGS) $(LAB_SERVER)
 course: $(LAB_CONFIG)
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/00_welcome.ipynb
 
-# The slowest tests and cells are listed at the end (--durations); none may hang (pytest-timeout,
-# [tool.pytest.ini_options] in pyproject.toml).
+# Two passes: the unit tests two at a time (pytest-xdist), then one at a time what runs a whole
+# lesson or times real compute (marked serial: every notebook cell, the online lesson), which
+# builds the course's checkpoints. The slowest are listed at the end of each (--durations);
+# none may hang (pytest-timeout, [tool.pytest.ini_options] in pyproject.toml).
 test: lint $(LAB_CONFIG)
-	COURSE_MODE=offline $(BIN)/python -m pytest --durations=25
+	COURSE_MODE=offline $(BIN)/python -m pytest -n 2 -m "not serial" --durations=15
+	COURSE_MODE=offline $(BIN)/python -m pytest -m serial --durations=25
 	$(BIN)/python -m course_utils.report --table
 
 test-unit: $(STAMP)
-	$(BIN)/python -m pytest tests -m "not slow" --durations=10
+	$(BIN)/python -m pytest tests -n 2 -m "not slow and not serial" --durations=10
+	$(BIN)/python -m pytest tests -m "serial and not slow" --durations=5
 
 test-laptop: $(STAMP)
 	rm -rf $(LAPTOP_DIR)

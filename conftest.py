@@ -15,6 +15,16 @@ os.environ.setdefault("COURSE_EXERCISES_STRICT", "1")
 _lesson_seconds: dict[str, float] = {}
 
 
+def pytest_collection_modifyitems(items):
+    """Every lesson cell is ``serial``: a lesson asserts timing claims, which another test
+    running beside it would break (``make test`` runs the unit tests two at a time first)."""
+    import pytest
+
+    for item in items:
+        if str(item.fspath).endswith(".ipynb"):
+            item.add_marker(pytest.mark.serial)
+
+
 def pytest_runtest_logreport(report):
     """Add up each notebook's cell times (set-up, call and teardown of every nbval cell)."""
     path = str(report.fspath)

@@ -119,3 +119,34 @@ def test_the_pareto_front_drops_what_another_beats_on_both():
 def test_a_fresh_process_reports_its_load_time_and_peak_memory():
     profile = app.fresh_profiles(["vader"], TEXTS)["vader"]
     assert 0 <= profile["load s"] < 30 and 50 < profile["peak MB (fresh process)"] < 3000
+
+
+class _Oracle:
+    """A stand-in variant that knows each review's label (no model: sized as the lexicon),
+    and counts the reviews it scored."""
+
+    def __init__(self, truth: dict[str, int]):
+        self.truth, self.scored = truth, []
+
+    def predict_polarity(self, texts):
+        self.scored.append(len(texts))
+        return [self.truth[t] for t in texts]
+
+    def predict(self, texts):
+        return self.predict_polarity(texts)
+
+
+def test_measure_variants_times_half_the_test_reviews_and_scores_all_in_order():
+    """An oracle must come out 100% right on every test review: the two halves' predictions
+    are put back in the split's order (concatenated, they would be about half wrong); the
+    timed passes score only the timed half."""
+    test = {"text": [f"review {i}" for i in range(20)], "label": [i % 2 for i in range(20)]}
+    challenge = {"text": ["hard one", "hard two"], "label": [1, 0]}
+    oracle = _Oracle(dict(zip(test["text"] + challenge["text"], test["label"] + challenge["label"])))
+    results = app.measure_variants({"vader": oracle}, {"test": test, "challenge": challenge},
+                                   peaks={}, reference="vader", latency_reviews=4, repeats=3)
+    result = results["vader"]
+    assert result.test.value == 1.0 and result.predicted == tuple(test["label"])
+    assert oracle.scored[:5] == [2, 10, 10, 10, 10]  # challenge, untimed half, 3 timed passes
+    assert app.timed_half(test["text"]) == test["text"][::2]
+    assert len(result.timing.times) == 3 and result.reviews_per_s == 10 / result.timing.median

@@ -419,6 +419,7 @@ running all of 06 a second time cost CI four minutes for the same cells)."""
 CELL_LIMIT_S = 180
 
 
+@pytest.mark.serial  # a whole lesson, with its timing claim
 def test_lesson_00_runs_online_under_nbval(hub, tmp_path):
     """The whole lesson, online (its SST-2 cell against the stand-in), under nbval as CI
     runs it offline: every cell runs, the compared cells match, every asserted claim holds

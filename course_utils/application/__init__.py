@@ -17,11 +17,12 @@ from .measure import (
     load_and_score,
     measure_variants,
     padding_and_speed,
+    timed_half,
     variants_table,
 )
 
 __all__ = ["TEAMS", "Team", "VariantResult", "analyze_sentiment", "decisions", "fp32_of",
            "fresh_profiles", "load_and_score", "machine_peaks", "matmul_rate",
            "measure_variants", "padding_and_speed", "pareto_front", "pipeline_labels",
-           "plot_pareto", "review_flops", "seed_loop", "text_classifier", "variants_table",
-           "within_reference"]
+           "plot_pareto", "review_flops", "seed_loop", "text_classifier", "timed_half",
+           "variants_table", "within_reference"]

@@ -81,8 +81,8 @@ class VariantResult:
 
     test: Accuracy
     challenge: Accuracy
-    predicted: tuple[int, ...]  # on the test reviews, by the timed passes
-    timing: Timing  # scoring all the test reviews, round-robin with the other variants
+    predicted: tuple[int, ...]  # on the test reviews, in their order
+    timing: Timing  # scoring the timed half of the test reviews, round-robin with the rest
     latency: Timing  # one review at a time
     reviews_per_s: float
     agrees_with_teacher: float
@@ -100,19 +100,23 @@ def measure_variants(analyzers: dict, splits, peaks: dict[str, float],
                      repeats: int = 3, profiles: dict | None = None) -> dict[str, VariantResult]:
     """Every variant of ``analyzers`` (name: analyzer), measured in this run on the test and
     challenge reviews. ``peaks``: the machine's FLOP rate per number format
-    (:func:`machine.machine_peaks`) for the share of peak. Throughput: the test reviews scored
-    round-robin across the variants, ``repeats`` times (the challenge pass before is the
-    warm-up; the test accuracy is that of the timed passes' predictions). ``profiles``: each
+    (:func:`machine.machine_peaks`) for the share of peak. Throughput: every other test
+    review (:func:`timed_half`, the lesson's race) scored round-robin across the variants,
+    ``repeats`` times (the challenge pass before is the warm-up); the other half is scored in
+    one pass, and the test accuracy is that of both halves' predictions. ``profiles``: each
     variant's fresh-process profile (:func:`fresh_profiles`), kept with it.
     :func:`variants_table` shows the results."""
     test, challenge = splits["test"], splits["challenge"]
     texts = list(test["text"])
+    timed, untimed = timed_half(texts), texts[1::2]
     on_challenge = {name: score(a, challenge["text"], challenge["label"])  # also the warm-up
                     for name, a in analyzers.items()}
-    predicted: dict[str, list[int]] = {}  # the timed passes' own predictions, scored below
+    rest = {name: a.predict_polarity(untimed) for name, a in analyzers.items()}
+    half: dict[str, list[int]] = {}  # the timed passes' own predictions, scored below
     timings = interleaved_calls(
-        {name: (lambda a=a, n=name: predicted.__setitem__(n, a.predict_polarity(texts)))
+        {name: (lambda a=a, n=name: half.__setitem__(n, a.predict_polarity(timed)))
          for name, a in analyzers.items()}, warmup=0, repeats=repeats)
+    predicted = {name: _interleaved(half[name], rest[name]) for name in analyzers}
     sample = texts[::max(1, len(texts) // latency_reviews)][:latency_reviews]
     teacher = predicted[reference]
     results = {}
@@ -124,12 +128,26 @@ def measure_variants(analyzers: dict, splits, peaks: dict[str, float],
             challenge=on_challenge[name].accuracy, predicted=tuple(predicted[name]),
             timing=timings[name],
             latency=time_each(lambda review, a=analyzer: a.predict([review]), sample),
-            reviews_per_s=len(texts) / seconds,
+            reviews_per_s=len(timed) / seconds,
             agrees_with_teacher=_agreement(predicted[name], teacher),
             agrees_with_its_fp32=_agreement(predicted[name], own) if own else float("nan"),
-            runs_on=runs_on(analyzer), **_flop_rate(analyzer, texts, seconds, name, peaks),
+            runs_on=runs_on(analyzer), **_flop_rate(analyzer, timed, seconds, name, peaks),
             **_sizes(analyzer), profile=(profiles or {}).get(name, {}))
     return results
+
+
+def timed_half(texts: list) -> list:
+    """Every other review of ``texts``: spread over the lengths as the whole split is, so a
+    throughput or a ratio of throughputs measured on it holds for the split, at half the
+    time (lesson 06 times its variants, batchings and race on it)."""
+    return texts[::2]
+
+
+def _interleaved(even: list, odd: list) -> list:
+    """The predictions of :func:`timed_half` and of the other half back in the split's order."""
+    merged = [None] * (len(even) + len(odd))
+    merged[::2], merged[1::2] = even, odd
+    return merged
 
 
 def variants_table(results: dict[str, VariantResult]) -> pd.DataFrame:
