@@ -40,7 +40,7 @@ def build_teacher():
 
 
 artifacts.register(artifacts.Recipe(
-    "teacher", artifacts.saved_pretrained(build_teacher), 2,
+    "teacher", artifacts.saved_pretrained(build_teacher), 3,
     "MiniLM-L6-H384 BERT fine-tuned on the reviews train split"))
 
 

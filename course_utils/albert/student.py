@@ -182,5 +182,5 @@ def reconstruction_error(teacher, sizes=(32, 64, 128, 256)) -> pd.DataFrame:
 
 
 artifacts.register(artifacts.Recipe(
-    "albert-student", artifacts.saved_pretrained(build_albert_student), 3,
+    "albert-student", artifacts.saved_pretrained(build_albert_student), 4,
     "ALBERT-style student: factorised embeddings, shared layers", after=("teacher",)))

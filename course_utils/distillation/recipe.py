@@ -16,7 +16,7 @@ from .. import (
 from ..core import artifacts
 from ..core.evaluation import ID2LABEL, LABEL2ID, REVIEW_MAX_TOKENS, compute_metrics
 from ..core.inference import fingerprint, logits_and_last_hidden, run_in_batches
-from ..core.runtime import course_seed, mixed_precision
+from ..core.runtime import course_seed
 from ..data import split_sentences
 from ..training import freeze, tokenize_splits
 from .losses import LossWeights
@@ -102,8 +102,8 @@ def distil(student, tokenizer, train: Dataset, validation: Dataset, teacher=None
     unlabelled), keep the epoch best on ``validation``. Returns the model and log history.
 
     ``cached`` = (logits, hidden) precomputed by :func:`teacher_outputs` for ``train``;
-    without it the teacher runs at every step. Mixed precision where the hardware does it
-    natively (:func:`runtime.mixed_precision`); ``overrides`` go to ``TrainingArguments``.
+    without it the teacher runs at every step. In the run's mixed precision, as every
+    training run (:func:`training.training_arguments`); ``overrides`` go to ``TrainingArguments``.
     """
     freeze(student, bottom=recipe.frozen_layers, embeddings=recipe.freeze_embeddings)
     data = DatasetDict(train=encode(train, tokenizer, recipe.max_length),
@@ -119,7 +119,7 @@ def distil(student, tokenizer, train: Dataset, validation: Dataset, teacher=None
                           DistillationTrainer,
                           trainer_kwargs={"teacher": teacher, "weights": recipe.weights,
                                           "compute_metrics": compute_metrics},
-                          remove_unused_columns=False, **{**mixed_precision(), **overrides})
+                          remove_unused_columns=False, **overrides)
 
 
 SST2_DATASET = ("nyu-mll/glue", "sst2")
