@@ -111,7 +111,10 @@ OUTPUT = "(i) => jupyterapp.shell.currentWidget.content.widgets[i].outputArea.no
 
 
 def _open_lesson(page, base: str, token: str, name: str) -> None:
-    page.goto(f"{base}/lab/tree/{name}?token={token}")
+    """Open ``name`` alone: ``reset`` empties the workspace, which would otherwise reopen
+    every lesson opened before and start a kernel for each (several starting at once met a
+    race in jupyter_server: a 500 on GET /api/kernels while a kernel was still starting)."""
+    page.goto(f"{base}/lab/tree/{name}?reset&token={token}")
     page.wait_for_function(READY, arg=name, timeout=120_000)
 
 
