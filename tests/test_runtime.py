@@ -202,6 +202,17 @@ def test_every_training_run_takes_its_device_from_the_context(monkeypatch):
     assert args.use_cpu is True and args.bf16 is False and args.fp16 is False
 
 
+@pytest.mark.parametrize("cpu_bf16", [True, False])
+def test_every_training_run_takes_its_precision_from_the_context(monkeypatch, cpu_bf16):
+    """The course's one training path (teacher, pretraining, students) trains in bf16 where
+    the CPU has it natively, and in fp32 on a laptop without it (the control)."""
+    from course_utils import training
+
+    _hardware(monkeypatch, cpu_bf16=cpu_bf16)
+    args = training.training_arguments("/tmp/unused", 1, 1e-4, 8, 0)
+    assert args.bf16 is cpu_bf16 and args.fp16 is False and args.use_cpu is True
+
+
 def test_course_seed_and_mixed_precision_switches(monkeypatch):
     monkeypatch.setenv("COURSE_SEED", "3")
     assert runtime.course_seed() == 3

@@ -134,11 +134,11 @@ class Runtime:
         """The 16-bit type this device computes in natively (None where it has none)."""
         return HALF_DTYPES.get(self.precision)
 
-    def training_arguments(self, mixed: bool = True) -> dict:
-        """``TrainingArguments`` that put a ``Trainer`` on this device and, with ``mixed``,
-        in this precision (fp16 comes with the Trainer's gradient scaler)."""
+    def training_arguments(self) -> dict:
+        """``TrainingArguments`` that put a ``Trainer`` on this device, in this precision
+        (fp16 comes with the Trainer's gradient scaler)."""
         settings = {"use_cpu": self.device.type == "cpu"}
-        if mixed and self.precision != "fp32":
+        if self.precision != "fp32":
             settings[self.precision] = True
         return settings
 
@@ -245,7 +245,7 @@ def mixed_precision() -> dict:
     """``TrainingArguments`` for training on the course's device in its precision
     (:meth:`Runtime.training_arguments`): bf16 where native, fp16 on a GPU without bf16 (with
     the Trainer's gradient scaler), else none; ``use_cpu`` on the CPU."""
-    return context().training_arguments(mixed=True)
+    return context().training_arguments()
 
 
 def default_threads() -> int:
