@@ -415,17 +415,20 @@ def test_lesson_06_measures_the_sst2_rows(hub, online):
 
 ONLINE_LESSONS = ("00_welcome.ipynb",)
 """Lessons run whole online (lesson 06's online rows: test_lesson_06_measures_the_sst2_rows;
-running all of 06 a second time cost CI four minutes for the same cells)."""
-CELL_LIMIT_S = 180
+running all of 06 a second time cost CI four minutes for the same cells). ``make test`` runs
+lesson 00 this way only: offline, it runs in set-up (b) (``make test-laptop``)."""
+LESSON_BUDGET_S = 180
+"""A lesson's budget (conftest.py's, which ``make test`` reports for the offline lessons)."""
 
 
 @pytest.mark.serial  # a whole lesson, with its timing claim
 def test_lesson_00_runs_online_under_nbval(hub, tmp_path):
     """The whole lesson, online (its SST-2 cell against the stand-in), under nbval as CI
     runs it offline: every cell runs, the compared cells match, every asserted claim holds
-    (the asserted path is the course's own teacher, as offline), and no cell takes over 3
-    minutes. The course's checkpoints are built first, outside the cells, as a first offline
-    lesson would have built them."""
+    (the asserted path is the course's own teacher, as offline), and the lesson's cells take
+    at most its 3 minutes together. The course's
+    checkpoints are built first, outside the cells, as a first offline lesson would have built
+    them."""
     import xml.etree.ElementTree as ET
 
     pytest.importorskip("nbval")
@@ -449,8 +452,9 @@ def test_lesson_00_runs_online_under_nbval(hub, tmp_path):
     cells = {f"{case.get('classname')}::{case.get('name')}": float(case.get("time"))
              for case in ET.parse(junit).iter("testcase")}
     assert len(cells) > 20
-    slow = {cell: round(seconds) for cell, seconds in cells.items() if seconds > CELL_LIMIT_S}
-    assert not slow, f"cells over {CELL_LIMIT_S} s online: {slow}"
+    assert sum(cells.values()) <= LESSON_BUDGET_S, (
+        f"lesson 00 took {sum(cells.values()):.0f} s online, over its {LESSON_BUDGET_S} s: "
+        + ", ".join(f"{c} {s:.0f} s" for c, s in sorted(cells.items(), key=lambda x: -x[1])[:5]))
     served = " ".join(paths(hub.requests_since(start)))
     assert "distilbert-base-uncased-finetuned-sst-2-english" in served, (
         "the online cell never asked the Hub for DistilBERT-SST-2")

@@ -139,7 +139,7 @@ def measure_variants(analyzers: dict, splits, peaks: dict[str, float],
 def timed_half(texts: list) -> list:
     """Every other review of ``texts``: spread over the lengths as the whole split is, so a
     throughput or a ratio of throughputs measured on it holds for the split, at half the
-    time (lesson 06 times its variants, batchings and race on it)."""
+    time (lesson 06 times its variants and batchings on it)."""
     return texts[::2]
 
 
