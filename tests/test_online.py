@@ -426,9 +426,8 @@ def test_lesson_00_runs_online_under_nbval(hub, tmp_path):
     """The whole lesson, online (its SST-2 cell against the stand-in), under nbval as CI
     runs it offline: every cell runs, the compared cells match, every asserted claim holds
     (the asserted path is the course's own teacher, as offline), and the lesson's cells take
-    at most its 3 minutes together. The course's
-    checkpoints are built first, outside the cells, as a first offline lesson would have built
-    them."""
+    at most its 3 minutes together. The course's checkpoints are built first, outside the
+    cells, as a first offline lesson would have built them."""
     import xml.etree.ElementTree as ET
 
     pytest.importorskip("nbval")
