@@ -67,12 +67,10 @@ report: $(STAMP)
 
 install: $(STAMP)
 
-# --no-compile: Python compiles a module to bytecode when it is first imported; pip compiling
-# every module up front (transformers has thousands) took 28 of the install's 95 s.
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --no-compile "$(TORCH)" $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
-	$(BIN)/python -m pip install --no-compile -c constraints.txt -e ".[offline,deploy,dev,lab]"
+	$(BIN)/python -m pip install "$(TORCH)" $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
+	$(BIN)/python -m pip install -c constraints.txt -e ".[offline,deploy,dev,lab]"
 	touch $@
 
 $(LAB_SETTINGS): tools/jupyterlab/overrides.json $(STAMP)

@@ -82,16 +82,21 @@ def test_benchmark_table_puts_a_slower_model_below_the_reference():
     """One layer of width 32 against four of width 256 (about 8x slower, 100x the parameters):
     the table's ratios and the speed-up's interval must land on the right side of 1."""
     small, big = _tiny_bert(1, 32), _tiny_bert(4, 256)
-    table = measurement.benchmark_models({"small": small, "big": big}, reference="small",
+    bench = measurement.benchmark_models({"small": small, "big": big}, reference="small",
                                          batch_size=2, seq_len=32, repeats=7, disk=True)
+    slow = bench.speedups["big"]
+    assert bench.speedups["small"].value == 1.0 and slow.low <= slow.value <= slow.high < 0.5
+    assert len(bench.timings["big"].times) == 7
+    table = bench.table()  # the same figures, for display
     reference, slower = table.loc["small"], table.loc["big"]
     assert reference["latency ms ratio"] == reference["speed-up"] == 1.0
     assert slower["parameters ratio"] > 50 and slower["weights MB"] > reference["weights MB"]
     assert slower["latency ms ratio"] > 2 and slower["sequences/s ratio"] < 0.5
-    assert slower["speed-up low"] <= slower["speed-up"] <= slower["speed-up high"] < 0.5
-    assert slower["on disk MB"] >= slower["weights MB"]
+    assert slower["speed-up high"] == slow.high and slower["on disk MB"] >= slower["weights MB"]
     with pytest.raises(KeyError, match="reference"):
         measurement.with_ratios(table, "c", ["parameters"])
+    with pytest.raises(KeyError, match="reference"):
+        measurement.benchmark_models({"small": small}, reference="big")
 
 
 def test_counts_and_sizes_count_a_shared_tensor_once():

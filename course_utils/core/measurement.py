@@ -171,31 +171,49 @@ def with_ratios(table: pd.DataFrame, reference: str, columns: list[str]) -> pd.D
     return out
 
 
+@dataclass(frozen=True)
+class Benchmark:
+    """Models timed side by side (:func:`benchmark_models`): each one's timing and its
+    speed-up over ``reference`` with its interval (what claims read), and its size;
+    :meth:`table` renders them for display."""
+
+    reference: str
+    batch_size: int
+    timings: dict[str, Timing]
+    speedups: dict[str, Ratio]
+    sizes: dict[str, dict[str, float]]  # parameters, weights MB (and on disk MB) per model
+
+    def table(self) -> pd.DataFrame:
+        """One row per model: its sizes, median and p90 latency in ms, sequences per second,
+        the speed-up with its 95% interval, and each figure's ratio to the reference's."""
+        rows = {name: {**self.sizes[name],
+                       "latency ms": timing.median * 1e3, "p90 ms": timing.p90 * 1e3,
+                       "sequences/s": self.batch_size / timing.median,
+                       "speed-up": self.speedups[name].value,
+                       "speed-up low": self.speedups[name].low,
+                       "speed-up high": self.speedups[name].high}
+                for name, timing in self.timings.items()}
+        table = pd.DataFrame.from_dict(rows, orient="index")
+        return with_ratios(table, self.reference, ["parameters", "latency ms", "sequences/s"])
+
+
 def benchmark_models(models: dict[str, torch.nn.Module], reference: str,
                      batch_size: int = 1, seq_len: int = 128, repeats: int = 10,
-                     disk: bool = False) -> pd.DataFrame:
-    """Measure every model in one run and return a table with ratios against ``reference``.
-
-    Columns: parameters, weights MB, (on disk MB), median and p90 latency in ms, throughput in
-    sequences per second, and the speed-up against ``reference`` with its 95% interval over
-    the paired repeats. (No memory column: the resident-memory growth of one forward pass in a
-    process that already holds every model says little: see :func:`in_fresh_processes`.)
-    """
+                     disk: bool = False) -> Benchmark:
+    """Time every model in one run, round-robin on the same random batch, against
+    ``reference`` (:class:`Benchmark`). With ``disk``, the sizes include the bytes on disk.
+    (No memory figure: the resident-memory growth of one forward pass in a process that
+    already holds every model says little: see :func:`in_fresh_processes`.)"""
+    if reference not in models:
+        raise KeyError(f"reference {reference!r} is not one of the models: {list(models)}")
     timings = interleaved_latency(models, batch_size, seq_len, repeats=repeats)
-    rows = {}
-    for name, model in models.items():
-        ratio = speedup(timings[reference], timings[name])
-        rows[name] = {
-            "parameters": parameter_count(model),
-            "weights MB": weight_bytes(model) / MB,
-            **({"on disk MB": disk_bytes(model) / MB} if disk else {}),
-            "latency ms": timings[name].median * 1e3,
-            "p90 ms": timings[name].p90 * 1e3,
-            "sequences/s": batch_size / timings[name].median,
-            "speed-up": ratio.value, "speed-up low": ratio.low, "speed-up high": ratio.high,
-        }
-    table = pd.DataFrame.from_dict(rows, orient="index")
-    return with_ratios(table, reference, ["parameters", "latency ms", "sequences/s"])
+    sizes = {name: {"parameters": parameter_count(model),
+                    "weights MB": weight_bytes(model) / MB,
+                    **({"on disk MB": disk_bytes(model) / MB} if disk else {})}
+             for name, model in models.items()}
+    return Benchmark(reference, batch_size, timings,
+                     {name: speedup(timings[reference], t) for name, t in timings.items()},
+                     sizes)
 
 
 # --- memory ----------------------------------------------------------------------------------
