@@ -439,6 +439,7 @@ def test_lesson_00_runs_online_under_nbval(hub, tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in UNSET}
     env.update(online_environment(hub.url, tmp_path))
     env["COURSE_CACHE_DIR"] = str(cache_root())  # the checkpoints just built
+    env["COURSE_OUTPUT_DIR"] = str(cache_root() / "output")  # its claims join the run's report
     junit = tmp_path / "cells.xml"
     start = len(hub.requests)
     result = subprocess.run(

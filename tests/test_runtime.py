@@ -193,6 +193,18 @@ def test_the_context_is_decided_once_and_again_only_when_a_setting_changes(monke
         runtime.context()
 
 
+def test_threads_follow_the_cores_this_process_may_use(monkeypatch):
+    """A container or ``taskset`` can pin the process to fewer cores than the machine has:
+    the default follows the pinning, not the machine (os.cpu_count, the control, says 8)."""
+    monkeypatch.setattr(runtime.os, "cpu_count", lambda: 8)
+    monkeypatch.setattr(runtime.os, "sched_getaffinity", lambda pid: {3}, raising=False)
+    assert runtime.default_threads() == 1
+    monkeypatch.setattr(runtime.os, "sched_getaffinity", lambda pid: set(range(6)), raising=False)
+    assert runtime.default_threads() == 4  # at most 4
+    monkeypatch.delattr(runtime.os, "sched_getaffinity", raising=False)  # macOS, Windows
+    assert runtime.usable_cores() == 8
+
+
 def test_every_training_run_takes_its_device_from_the_context(monkeypatch):
     """On a GPU machine told COURSE_DEVICE=cpu, the Trainer must stay on the CPU too."""
     from course_utils import training

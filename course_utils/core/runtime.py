@@ -249,14 +249,25 @@ def mixed_precision() -> dict:
 
 
 def default_threads() -> int:
-    """Threads for torch: ``COURSE_THREADS`` or the number of cores, at most 4."""
+    """Threads for torch and ONNX Runtime: ``COURSE_THREADS``, or the cores this process may
+    run on (:func:`usable_cores`), at most 4."""
     value = os.environ.get("COURSE_THREADS", "").strip()
     if not value:
-        return min(4, os.cpu_count() or 1)
+        return min(4, usable_cores())
     if not value.isdigit() or int(value) < 1:
         raise ValueError(f"COURSE_THREADS={value!r} is not a positive whole number; unset it "
                          "or use for example COURSE_THREADS=2")
     return int(value)
+
+
+def usable_cores() -> int:
+    """The cores this process may run on: its CPU affinity where the system reports one (a
+    container, a batch scheduler or ``taskset`` can give it fewer than the machine has), else
+    the machine's count. (A CPU quota without an affinity, as some containers set, is not
+    seen: ``COURSE_THREADS`` then says how many.)"""
+    if hasattr(os, "sched_getaffinity"):  # Linux; not macOS or Windows
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
 
 
 def course_seed() -> int:
