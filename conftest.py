@@ -4,6 +4,8 @@ seconds each lesson took."""
 
 import os
 
+import pytest
+
 os.environ.setdefault("COURSE_MODE", "offline")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 # Any Hub request of a test, or of a lesson's kernel, goes to a closed port on this machine
@@ -18,8 +20,6 @@ _lesson_seconds: dict[str, float] = {}
 def pytest_collection_modifyitems(items):
     """Every lesson cell is ``serial``: a lesson asserts timing claims, which another test
     running beside it would break (``make test`` runs the unit tests two at a time first)."""
-    import pytest
-
     for item in items:
         if str(item.fspath).endswith(".ipynb"):
             item.add_marker(pytest.mark.serial)
@@ -35,6 +35,12 @@ def pytest_runtest_logreport(report):
 
 LESSON_BUDGET_S = 180
 """A lesson's budget on a 2-core CPU without a network (tests/README.md, "Recording")."""
+
+
+@pytest.fixture
+def lesson_budget_s() -> int:
+    """:data:`LESSON_BUDGET_S`, for a test that runs a lesson in a process of its own."""
+    return LESSON_BUDGET_S
 
 
 def pytest_terminal_summary(terminalreporter):

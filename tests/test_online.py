@@ -417,12 +417,10 @@ ONLINE_LESSONS = ("00_welcome.ipynb",)
 """Lessons run whole online (lesson 06's online rows: test_lesson_06_measures_the_sst2_rows;
 running all of 06 a second time cost CI four minutes for the same cells). ``make test`` runs
 lesson 00 this way only: offline, it runs in set-up (b) (``make test-laptop``)."""
-LESSON_BUDGET_S = 180
-"""A lesson's budget (conftest.py's, which ``make test`` reports for the offline lessons)."""
 
 
 @pytest.mark.serial  # a whole lesson, with its timing claim
-def test_lesson_00_runs_online_under_nbval(hub, tmp_path):
+def test_lesson_00_runs_online_under_nbval(hub, tmp_path, lesson_budget_s):
     """The whole lesson, online (its SST-2 cell against the stand-in), under nbval as CI
     runs it offline: every cell runs, the compared cells match, every asserted claim holds
     (the asserted path is the course's own teacher, as offline), and the lesson's cells take
@@ -452,8 +450,9 @@ def test_lesson_00_runs_online_under_nbval(hub, tmp_path):
     cells = {f"{case.get('classname')}::{case.get('name')}": float(case.get("time"))
              for case in ET.parse(junit).iter("testcase")}
     assert len(cells) > 20
-    assert sum(cells.values()) <= LESSON_BUDGET_S, (
-        f"lesson 00 took {sum(cells.values()):.0f} s online, over its {LESSON_BUDGET_S} s: "
+    seconds = sum(cells.values())
+    assert seconds <= lesson_budget_s, (
+        f"lesson 00 took {seconds:.0f} s online, over its {lesson_budget_s} s: "
         + ", ".join(f"{c} {s:.0f} s" for c, s in sorted(cells.items(), key=lambda x: -x[1])[:5]))
     served = " ".join(paths(hub.requests_since(start)))
     assert "distilbert-base-uncased-finetuned-sst-2-english" in served, (
