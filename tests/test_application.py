@@ -121,6 +121,20 @@ def test_a_fresh_process_reports_its_load_time_and_peak_memory():
     assert 0 <= profile["load s"] < 30 and 50 < profile["peak MB (fresh process)"] < 3000
 
 
+def test_the_fresh_processes_start_from_modules_that_exist():
+    """A misspelt name in ``preload`` would be skipped in silence (the forkserver ignores an
+    ImportError), and every variant's load time would include those imports again; only
+    ONNX Runtime may be missing (the deploy extra)."""
+    import importlib.util
+
+    from course_utils.application.measure import SERVER_IMPORTS
+
+    for module in SERVER_IMPORTS:
+        if module == "onnxruntime" and importlib.util.find_spec(module) is None:
+            continue
+        importlib.import_module(module)
+
+
 class _Oracle:
     """A stand-in variant that knows each review's label (no model: sized as the lexicon),
     and counts the reviews it scored."""

@@ -11,6 +11,7 @@ from .baseline import analyze_sentiment, pipeline_labels, seed_loop, text_classi
 from .choose import TEAMS, Team, decisions, pareto_front, plot_pareto, within_reference
 from .machine import machine_peaks, matmul_rate, review_flops
 from .measure import (
+    SERVER_IMPORTS,
     VariantResult,
     fp32_of,
     fresh_profiles,
@@ -21,7 +22,7 @@ from .measure import (
     variants_table,
 )
 
-__all__ = ["TEAMS", "Team", "VariantResult", "analyze_sentiment", "decisions", "fp32_of",
+__all__ = ["SERVER_IMPORTS", "TEAMS", "Team", "VariantResult", "analyze_sentiment", "decisions", "fp32_of",
            "fresh_profiles", "load_and_score", "machine_peaks", "matmul_rate",
            "measure_variants", "padding_and_speed", "pareto_front", "pipeline_labels",
            "plot_pareto", "review_flops", "seed_loop", "text_classifier", "timed_half",

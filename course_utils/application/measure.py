@@ -20,6 +20,7 @@ from ..core.measurement import (
     time_each,
     weight_bytes,
 )
+from ..zoo import RECIPE_MODULES
 from .machine import review_flops
 
 
@@ -40,21 +41,32 @@ def load_and_score(name: str, texts: list[str]) -> dict[str, float]:
     return loaded
 
 
-PROFILE_REVIEWS = 32
-"""How many of the texts a fresh process scores: the longest, which fill the largest batches
-(a token budget's worth of padded positions) and so set the peak; the rest only take time."""
+PROFILE_REVIEWS = 16
+"""How many of the texts a fresh process scores: the longest (here about 200 tokens and up),
+which fill the largest batches (a token budget's worth of padded positions) and so set the
+peak; more of them would only take time."""
+
+SERVER_IMPORTS = ("transformers", "transformers.models.bert.modeling_bert", "onnxruntime",
+                  "course_utils.deploy.variants", "course_utils.deploy.onnx", *RECIPE_MODULES)
+"""What a server imports once when it starts, before it loads a variant: the libraries, the
+model code of the course's checkpoints and the modules that register their recipes (one
+missing, such as ONNX Runtime without the deploy extra, is skipped). The fresh processes
+start from them, so a variant's load time is its own (reading the weights, quantising,
+building an ONNX Runtime session), not Python importing the same modules again; their
+memory is in every row (the lexicon's row is that base). A real SST-2 checkpoint's model
+code (online) is imported when it loads."""
 
 
 def fresh_profiles(names, texts: list[str]) -> dict[str, dict[str, float]]:
     """:func:`load_and_score` for each variant on the :data:`PROFILE_REVIEWS` longest of
-    ``texts``, each in a fresh process (:func:`core.measurement.in_fresh_processes`): the
-    load time, the resident memory once loaded, the process's peak resident memory (all it
-    held, Python and the libraries included: what a server running only this variant needs)
-    and, for a variant on a GPU, the peak of GPU memory its tensors took."""
+    ``texts``, each in a fresh process (:func:`core.measurement.in_fresh_processes`) started
+    from the :data:`SERVER_IMPORTS`: the load time, the resident memory once loaded, the
+    process's peak resident memory (all it held, Python and the libraries included: what a
+    server running only this variant needs) and, for a variant on a GPU, the peak of GPU
+    memory its tensors took."""
     longest = sorted(texts, key=len)[-PROFILE_REVIEWS:]
     runs = in_fresh_processes({name: partial(load_and_score, name, longest) for name in names},
-                              preload=("course_utils.deploy.variants",
-                                       "course_utils.deploy.onnx", "transformers"))
+                              preload=SERVER_IMPORTS)
     profiles = {}
     for name, run in runs.items():
         profiles[name] = {**run.value, "peak MB (fresh process)": run.peak_bytes / MB}
