@@ -3,7 +3,8 @@ rendered into one HTML page an instructor can open after a run.
 
 ``python -m course_utils.report`` (or ``make report``) writes ``claims.html`` next to the
 ledger and prints its path and a one-line summary such as
-"32 claims: 30 hold, 2 do not hold as the lessons say, 0 unexpected (+5 paper anchors)";
+"32 claims: 30 hold, 2 do not hold as the lessons say, 0 unexpected (+5 paper anchors);
+controls: 20 told apart, 0 not, 8 missing (4 counts need none)";
 ``--table`` first prints every tested claim on a line of its own (what CI logs keep).
 """
 
@@ -12,11 +13,12 @@ from __future__ import annotations
 import argparse
 import html
 import json
+import math
 from pathlib import Path
 
 import pandas as pd
 
-from .claims import ledger_dir
+from .claims import Claim, ledger_dir
 
 
 def load_ledger(folder: Path | None = None) -> pd.DataFrame:
@@ -43,27 +45,54 @@ def _tested(ledger: pd.DataFrame) -> pd.DataFrame:
     return ledger[ledger["holds"].notna()]
 
 
+def _claims(rows: pd.DataFrame) -> list[Claim]:
+    """The ledger's rows as :class:`Claim` s again (a ledger written before the controls
+    existed reads as measured claims without one)."""
+    fields = set(Claim.__dataclass_fields__) - {"holds"}
+    claims = []
+    for row in rows.to_dict("records"):
+        holds = None if _missing(row["holds"]) else bool(row["holds"])
+        known = {k: v for k, v in row.items() if k in fields and not _missing(v)}
+        known.setdefault("kind", "anchor" if holds is None else "measured")
+        claims.append(Claim(holds=holds, **known))
+    return claims
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 def _unexpected(tested: pd.DataFrame) -> int:
-    """How many tested claims came out other than the lesson says."""
-    return int((tested["holds"] != tested["expected"]).sum())
+    """How many tested claims came out other than the lesson says, or passed their control."""
+    return sum(c.failed for c in _claims(tested))
 
 
 def summary(ledger: pd.DataFrame) -> str:
-    """The one-line summary: how many claims hold, fail as stated, or came out unexpectedly."""
-    tested = _tested(ledger)
-    unexpected = _unexpected(tested)
-    as_said = int(((tested["holds"] == tested["expected"]) & ~tested["holds"].astype(bool)).sum())
-    hold = len(tested) - unexpected - as_said
-    return (f"{len(tested)} claims: {hold} hold, {as_said} do not hold as the lessons say, "
-            f"{unexpected} unexpected (+{len(ledger) - len(tested)} paper anchors), "
-            f"{ledger['lesson'].nunique()} lessons")
+    """The one-line summary: how many claims hold, fail as stated, or came out unexpectedly,
+    and how many measured claims were told apart from their negative control."""
+    claims = _claims(_tested(ledger))
+    unexpected = sum(c.holds != c.expected for c in claims)
+    as_said = sum(c.holds == c.expected and not c.holds for c in claims)
+    hold = len(claims) - unexpected - as_said
+    verdicts = [c.control_verdict for c in claims]
+    apart = sum(v.startswith("told apart") for v in verdicts)
+    not_apart = sum(v.startswith("NOT A CLAIM") for v in verdicts)
+    missing = verdicts.count("no control yet")
+    counts = sum(c.kind == "count" for c in claims)
+    return (f"{len(claims)} claims: {hold} hold, {as_said} do not hold as the lessons say, "
+            f"{unexpected} unexpected (+{len(ledger) - len(claims)} paper anchors), "
+            f"{ledger['lesson'].nunique()} lessons; controls: {apart} told apart, "
+            f"{not_apart} not, {missing} missing ({counts} counts need none)")
 
 
 def lines(ledger: pd.DataFrame, width: int = 70) -> list[str]:
-    """One line per tested claim, for a log: lesson, verdict, what was measured, the claim."""
-    return [f"{row.lesson[:2]} | {row.verdict} | {row.measured} | "
+    """One line per tested claim, for a log: lesson, verdict, what was measured, the control's
+    verdict, the claim."""
+    return [f"{row.lesson[:2]} | {claim.verdict} | {claim.measured} | "
+            f"{claim.control_verdict}"
+            f"{f' ({claim.control_measured})' if claim.control else ''} | "
             f"{row.statement if len(row.statement) <= width else row.statement[:width - 3] + '...'}"
-            for row in _tested(ledger).itertuples()]
+            for row, claim in zip(_tested(ledger).itertuples(), _claims(_tested(ledger)))]
 
 
 def render(ledger: pd.DataFrame, path: Path) -> Path:
@@ -73,8 +102,13 @@ def render(ledger: pd.DataFrame, path: Path) -> Path:
         first = rows.iloc[0]
         parts.append(f"<h2>{html.escape(lesson)}</h2><p>{html.escape(first['machine'])}; "
                      f"recorded {html.escape(first['recorded'])}</p>")
-        table = rows[["statement", "paper", "measured", "verdict"]].rename(
-            columns={"statement": "claim", "measured": "measured here"})
+        claims = _claims(rows)
+        table = pd.DataFrame({
+            "claim": rows["statement"], "paper": rows["paper"],
+            "measured here": rows["measured"], "verdict": rows["verdict"],
+            "negative control": [f"{c.control}: {c.control_measured}" if c.control else "-"
+                                 for c in claims],
+            "control verdict": [c.control_verdict for c in claims]})
         parts.append(table.to_html(index=False, escape=True))
     style = ("body{font-family:sans-serif;max-width:72em;margin:2em auto}"
              "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px}")
