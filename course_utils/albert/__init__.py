@@ -9,7 +9,7 @@
 - A parameter explorer widget with a static fallback table.
 """
 
-from .compute import TINY, build_and_run, comparison_models, peak_memory
+from .compute import MEMORY_MODELS, TINY, build_and_run, comparison_models, peak_memory
 from .explorer import explorer_row, parameter_explorer, static_table
 from .figures import plot_embedding_parameters, plot_svd_tradeoff
 from .formulas import (
@@ -45,6 +45,7 @@ from .student import (
 
 __all__ = [
     "ALBERT_BASE",
+    "MEMORY_MODELS",
     "PAPER_PARAMETERS_M",
     "SCHEMES",
     "STUDENT_EMBEDDING",

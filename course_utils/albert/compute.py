@@ -24,9 +24,19 @@ def comparison_models(seq_len: int = 128) -> dict[str, torch.nn.Module]:
 
 
 TINY = {"vocab_size": 1000, "hidden_size": 64, "num_hidden_layers": 1,
-        "num_attention_heads": 1, "intermediate_size": 64, "embedding_size": 32}
+        "num_attention_heads": 1, "intermediate_size": 64, "embedding_size": 32,
+        "num_hidden_groups": 1}
 """A tiny version of a model: the same code and libraries, almost no weights (the warm-up
-of :func:`peak_memory`; BERT ignores ``embedding_size``)."""
+of :func:`peak_memory`; BERT ignores ``embedding_size`` and ``num_hidden_groups``)."""
+
+MEMORY_MODELS = {"bert-base-uncased": ("bert-base-uncased", {}),
+                 "albert-base-v2": ("albert-base-v2", {}),
+                 "albert-base-v2, layers not shared": ("albert-base-v2",
+                                                       {"num_hidden_groups": 12})}
+"""The models whose memory :func:`peak_memory` measures: name, (Hub config, overrides).
+ALBERT-base with a group per layer keeps the factorised embedding and shares nothing (89M
+parameters, Table 3's "not-shared" row): the control that tells sharing's saving from the
+embedding's."""
 
 
 def build_and_run(name: str, seq_len: int = 128, **overrides) -> None:
@@ -39,22 +49,23 @@ def build_and_run(name: str, seq_len: int = 128, **overrides) -> None:
         model(**dummy_inputs(model, 1, seq_len))
 
 
-def peak_memory(names=("bert-base-uncased", "albert-base-v2"), seq_len: int = 128):
-    """For each full-size model, in MB: its weights, and the peak memory that building it and
-    running one forward pass adds, in a fresh process per model that first did the same with
-    a tiny version (so imports and first-use costs are not counted):
-    :func:`core.measurement.in_fresh_processes`."""
+def peak_memory(models: dict = MEMORY_MODELS, seq_len: int = 128):
+    """For each full-size model (name: (Hub config, overrides)), in MB: its weights, and the
+    peak memory that building it and running one forward pass adds, in a fresh process per
+    model that first did the same with a tiny version (so imports and first-use costs are not
+    counted): :func:`core.measurement.in_fresh_processes`."""
     from ..core.measurement import MB, in_fresh_processes, weight_bytes
     from ..models import build_reference_model
 
     runs = in_fresh_processes(
-        {name: partial(build_and_run, name, seq_len) for name in names},
-        warm_ups={name: partial(build_and_run, name, seq_len, **TINY) for name in names})
+        {name: partial(build_and_run, hub, seq_len, **kw) for name, (hub, kw) in models.items()},
+        warm_ups={name: partial(build_and_run, hub, seq_len, **{**kw, **TINY})
+                  for name, (hub, kw) in models.items()})
 
-    def weights(name):  # built on the meta device: shapes only, no memory here
+    def weights(hub, kw):  # built on the meta device: shapes only, no memory here
         with torch.device("meta"):
-            return weight_bytes(build_reference_model(name))
+            return weight_bytes(build_reference_model(hub, **kw))
 
     return pd.DataFrame({
-        "weights MB": {name: weights(name) / MB for name in names},
+        "weights MB": {name: weights(hub, kw) / MB for name, (hub, kw) in models.items()},
         "peak MB (fresh process)": {name: run.growth_bytes / MB for name, run in runs.items()}})
