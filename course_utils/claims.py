@@ -27,8 +27,6 @@ import pandas as pd
 
 from .core.runtime import machine_facts, output_dir
 
-KINDS = ("measured", "count", "anchor")
-
 
 class ClaimFailed(AssertionError):
     """A measured claim did not come out the way the lesson says it does, or its check also
@@ -47,7 +45,7 @@ class Claim:
     measured: str
     holds: bool | None
     expected: bool = True
-    kind: str = "measured"
+    kind: str = "measured"  # or "count" (an exact identity) or "anchor" (a paper figure)
     control: str | None = None
     control_measured: str | None = None
     control_holds: bool | None = None

@@ -22,8 +22,8 @@ from .measure import (
     variants_table,
 )
 
-__all__ = ["SERVER_IMPORTS", "TEAMS", "Team", "VariantResult", "analyze_sentiment", "decisions", "fp32_of",
-           "fresh_profiles", "load_and_score", "machine_peaks", "matmul_rate",
-           "measure_variants", "padding_and_speed", "pareto_front", "pipeline_labels",
-           "plot_pareto", "review_flops", "seed_loop", "text_classifier", "timed_half",
-           "variants_table", "within_reference"]
+__all__ = ["SERVER_IMPORTS", "TEAMS", "Team", "VariantResult", "analyze_sentiment",
+           "decisions", "fp32_of", "fresh_profiles", "load_and_score", "machine_peaks",
+           "matmul_rate", "measure_variants", "padding_and_speed", "pareto_front",
+           "pipeline_labels", "plot_pareto", "review_flops", "seed_loop", "text_classifier",
+           "timed_half", "variants_table", "within_reference"]
