@@ -5,7 +5,13 @@ import numpy as np
 import pytest
 
 from course_utils.core import evaluation
-from course_utils.core.evaluation import accuracy, mcnemar, retention, wilson_interval
+from course_utils.core.evaluation import (
+    accuracy,
+    mcnemar,
+    retention,
+    wilson_interval,
+    worse_by,
+)
 
 
 def test_wilson_interval_known_values():
@@ -65,3 +71,14 @@ def test_compute_metrics_is_the_scorers_accuracy_of_the_argmax_class():
     assert evaluation.compute_metrics((logits, labels)) == {"accuracy": 0.75}
     assert evaluation.compute_metrics(((logits, "hidden states"), labels)) == {"accuracy": 0.75}
 
+
+
+def test_worse_by_makes_exactly_k_right_answers_wrong():
+    truth, predicted = [1, 0, 1, 1, 0, 0], [1, 0, 0, 1, 1, 0]
+    rival = worse_by(truth, predicted, 2)
+    assert rival == [0, 1, 0, 1, 1, 0]
+    paired = mcnemar(truth, predicted, rival)
+    assert (paired.only_a, paired.only_b) == (2, 0)
+    assert worse_by(truth, predicted, 0) == predicted
+    with pytest.raises(ValueError, match="only 4 right answers"):
+        worse_by(truth, predicted, 5)

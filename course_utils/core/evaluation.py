@@ -98,6 +98,20 @@ def mcnemar(y_true, pred_a, pred_b) -> Paired:
     return Paired(only_a, only_b, float(p_value))
 
 
+def worse_by(y_true, predicted, k: int) -> list[int]:
+    """``predicted`` (binary labels) with its first ``k`` right answers made wrong: a rival
+    just ``k`` examples worse, built as a claim's negative control near its threshold (the
+    teacher a few reviews worse for a retention line, a rival for a "beats" test)."""
+    y_true, predicted = list(y_true), list(predicted)
+    if len(y_true) != len(predicted):
+        raise ValueError(f"{len(y_true)} labels but {len(predicted)} predictions")
+    right = [i for i, (p, y) in enumerate(zip(predicted, y_true)) if p == y][:k]
+    if len(right) < k:
+        raise ValueError(f"only {len(right)} right answers: cannot make {k} of them wrong")
+    flip = set(right)
+    return [1 - p if i in flip else p for i, p in enumerate(predicted)]
+
+
 @dataclass(frozen=True)
 class Retention:
     """The share of a reference model's accuracy that another keeps on the same examples,
