@@ -72,7 +72,6 @@ def test_compute_metrics_is_the_scorers_accuracy_of_the_argmax_class():
     assert evaluation.compute_metrics(((logits, "hidden states"), labels)) == {"accuracy": 0.75}
 
 
-
 def test_worse_by_makes_exactly_k_right_answers_wrong():
     truth, predicted = [1, 0, 1, 1, 0, 0], [1, 0, 0, 1, 1, 0]
     rival = worse_by(truth, predicted, 2)
