@@ -49,6 +49,7 @@ def test_padding_share_of_each_batching_is_exact(classifier):
     # a budget of 12 positions: [3, 3, 4] pads to 12, then 9 alone: 1 of 21 positions padded
     assert table.loc["budget", "batches"] == 2
     assert table.loc["budget", "padding share"] == pytest.approx(2 / 21)
+    assert table["largest batch (positions)"].to_dict() == {"all": 36, "one": 9, "budget": 12}
     assert (table["reviews/s"] > 0).all()
 
 

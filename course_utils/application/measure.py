@@ -221,8 +221,9 @@ def _flop_rate(analyzer, texts, seconds: float, name: str, peaks: dict) -> dict[
 def padding_and_speed(analyzer_for, texts, settings: dict[str, dict], repeats: int = 3,
                       warmup: int = 0):
     """Throughput of one model under several batching ``settings`` (name: ``batch_size``
-    and/or ``token_budget``), measured round-robin, with each setting's padding share (no
-    warm-up by default: the model has run before)."""
+    and/or ``token_budget``), measured round-robin, with each setting's padding share and
+    its largest batch in padded positions (reviews x longest: what one forward pass holds in
+    memory). No warm-up by default: the model has run before."""
     from ..core.inference import length_batches, padding_share
 
     analyzers = {name: analyzer_for(**kw) for name, kw in settings.items()}
@@ -234,5 +235,7 @@ def padding_and_speed(analyzer_for, texts, settings: dict[str, dict], repeats: i
     for name, kw in settings.items():
         batches = length_batches(lengths, kw.get("batch_size"), kw.get("token_budget"))
         rows[name] = {"batches": len(batches), "padding share": padding_share(lengths, batches),
+                      "largest batch (positions)": max(len(b) * max(lengths[i] for i in b)
+                                                       for b in batches),
                       "reviews/s": len(texts) / timings[name].median}
     return pd.DataFrame.from_dict(rows, orient="index")
