@@ -112,13 +112,15 @@ def test_counts_and_sizes_count_a_shared_tensor_once():
 
 
 def test_sizes_of_one_model_in_its_formats():
-    from course_utils.deploy import in_format
+    from course_utils.deploy import in_format, quantized_int8
 
     model = _tiny_bert(2, 64, vocab=5000)
     fp32, bf16 = measurement.weight_bytes(model), measurement.weight_bytes(in_format(model, "bf16"))
     int8 = measurement.weight_bytes(in_format(model, "int8"))
     assert bf16 == pytest.approx(fp32 / 2, rel=0.01)
-    assert int8 < 0.9 * fp32  # the linear layers shrink, the embeddings stay fp32
+    assert int8 < 0.4 * fp32  # the linear layers and the word table in 8 bits, + scales
+    kept = measurement.weight_bytes(quantized_int8(model, embeddings=False))
+    assert int8 < kept < 0.9 * fp32  # the embeddings (most of this model) kept in fp32
     on_disk = measurement.disk_bytes(model)
     assert fp32 <= on_disk < 1.05 * fp32  # the tensors plus torch.save's index
     assert measurement.disk_bytes(in_format(model, "int8")) < 0.9 * on_disk

@@ -33,7 +33,8 @@ def bert():
     return tk.real_tokenizers()["BERT (real)"]
 
 
-def test_word_counts_follow_frequency(counts):
+def test_word_counts_follow_frequency():
+    counts = tk.word_counts(n_words=3000, capitalised=0)
     values = list(counts.values())
     assert len(counts) == 3000 and min(values) >= 1
     assert values == sorted(values, reverse=True)
@@ -111,10 +112,27 @@ def test_is_monotonic():
     assert not tk.is_monotonic([1, 3, 2])
 
 
+def test_word_counts_give_a_tenth_to_capitals_and_keep_each_words_total():
+    cased, lower = tk.word_counts(n_words=200), tk.word_counts(n_words=200, capitalised=0)
+    assert sum(cased.values()) == sum(lower.values())
+    assert all(word.islower() or not word.isalpha() for word in lower)
+    assert cased["The"] + cased["the"] == lower["the"]
+    assert cased["The"] == round(lower["the"] * tk.CAPITALISED_SHARE)
+
+
+def test_the_byte_level_bpe_is_cased_and_gives_back_every_text_exactly(counts):
+    bpe = tk.train_bpe(counts, 800)
+    texts = ["Don't   stop!", "GREAT kettle, great price", "café au lait 😍", "\tTabs\nand lines"]
+    assert [bpe.round_trip(text) for text in texts] == texts
+    assert bpe.pieces("Great") != bpe.pieces("great")
+    lowered = tk.train_bpe(counts, 800, normalizer=tk.UNCASED)  # lesson 05's control
+    assert lowered.round_trip("Great") == "great"
+
+
 def test_round_trip_tables(small, bert):
     texts = ["Don't   stop!", "café au lait"]
     table = tk.round_trip_table({**small, "BERT": bert}, texts)
-    assert table.loc["BPE 0.8k", "up to normalisation"] == 1.0
+    assert table.loc["BPE 0.8k", "exact"] == 1.0
     assert table.loc["BERT", "exact"] < 1.0
     assert tk.round_trips(bert, "great kettle") == (True, True)
 
@@ -127,9 +145,8 @@ def test_sequence_length_table(small, bert):
 
 
 def test_case_and_whitespace(small):
-    bpe = _by_algorithm(small, "byte-level BPE")
-    cased = tk.cased_copy(bpe, "cased")
-    table = tk.case_whitespace_table({"uncased": bpe, "cased": cased})
+    table = tk.case_whitespace_table({"WordPiece": _by_algorithm(small, "WordPiece"),
+                                      "BPE": _by_algorithm(small, "byte-level BPE")})
     assert table["same ids for all three"].tolist() == [True, False]
 
 

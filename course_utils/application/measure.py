@@ -105,6 +105,7 @@ class VariantResult:
     weights_mb: float
     on_disk_mb: float
     profile: dict = field(default_factory=dict)  # from a fresh process (:func:`fresh_profiles`)
+    challenge_right: tuple[bool, ...] = ()  # which challenge reviews it got right, in order
 
 
 def measure_variants(analyzers: dict, splits, peaks: dict[str, float],
@@ -144,8 +145,13 @@ def measure_variants(analyzers: dict, splits, peaks: dict[str, float],
             agrees_with_teacher=_agreement(predicted[name], teacher),
             agrees_with_its_fp32=_agreement(predicted[name], own) if own else float("nan"),
             runs_on=runs_on(analyzer), **_flop_rate(analyzer, timed, seconds, name, peaks),
-            **_sizes(analyzer), profile=(profiles or {}).get(name, {}))
+            **_sizes(analyzer), profile=(profiles or {}).get(name, {}),
+            challenge_right=_right(on_challenge[name].predicted, challenge["label"]))
     return results
+
+
+def _right(predicted, labels) -> tuple[bool, ...]:
+    return tuple(p == y for p, y in zip(predicted, labels))
 
 
 def timed_half(texts: list) -> list:

@@ -306,7 +306,8 @@ def weight_bytes(model) -> int:
         if not isinstance(value, torch.Tensor):
             return 0
         data = value.numel() * value.element_size()
-        if value.is_quantized and value.qscheme() == torch.per_channel_affine:
+        if value.is_quantized and value.qscheme() in (torch.per_channel_affine,
+                                                      torch.per_channel_affine_float_qparams):
             data += 16 * value.q_per_channel_scales().numel()  # a scale and a zero point each
         return data
 

@@ -46,11 +46,20 @@ def check_budget_batches(solution) -> None:
 
 
 def fourth_team_pick(results, max_weights_mb: float = 40.0) -> list[str]:
-    """The variants with the best challenge accuracy among those whose weights take at most
-    ``max_weights_mb`` (several when they tie)."""
-    small = {name: r.challenge.value for name, r in results.items()
-             if r.weights_mb <= max_weights_mb}
-    return sorted(name for name, value in small.items() if value == max(small.values()))
+    """The variants whose weights take at most ``max_weights_mb`` and whose challenge answers
+    are not worse than the best of them beyond chance (McNemar p >= 0.05 on the same 135
+    reviews): any of them is a defensible pick, since the challenge set cannot tell them apart."""
+    from ..core.evaluation import mcnemar
+
+    small = {name: r for name, r in results.items() if r.weights_mb <= max_weights_mb}
+    best = max(small, key=lambda name: small[name].challenge.value)
+    right = small[best].challenge_right
+
+    def worse(name):
+        paired = mcnemar([True] * len(right), right, small[name].challenge_right)
+        return paired.significant and paired.only_a > paired.only_b
+
+    return sorted(name for name in small if not worse(name))
 
 
 def check_fourth_team(answer: str | None, results) -> None:
@@ -64,7 +73,8 @@ def check_fourth_team(answer: str | None, results) -> None:
         feedback(False, "", f"{answer!r} is not one of the measured variants.")
         return
     r = results[answer]
-    feedback(answer in best, f"{answer}: the best challenge accuracy within 40 MB.",
+    feedback(answer in best, f"{answer}: within 40 MB, and no variant that fits is better on "
+             f"the challenge reviews beyond chance (equally defensible: {', '.join(best)}).",
              f"{answer} has {r.weights_mb:.1f} MB of weights and {r.challenge.value:.1%} on "
-             "the challenge reviews: keep the variants within 40 MB first, then take the "
-             "best challenge accuracy.")
+             "the challenge reviews: keep the variants within 40 MB first, then those whose "
+             "challenge answers a paired test (McNemar) cannot tell from the best one's.")

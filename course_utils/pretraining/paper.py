@@ -27,5 +27,7 @@ PAPER_DATA = pd.DataFrame(
     {"data": ["16GB", "160GB", "160GB", "160GB"], "steps": ["100K", "100K", "300K", "500K"],
      "SQuAD 1.1/2.0": ["93.6/87.3", "94.0/87.7", "94.4/88.7", "94.6/89.4"],
      "MNLI-m": [89.0, 89.3, 90.0, 90.2], "SST-2": [95.3, 95.6, 96.1, 96.4]},
-    index=["RoBERTa, books + wiki", "+ more data", "+ pretrain longer", "+ longer still"])
-"""Liu et al. 2019, Table 4: more data and longer training (RoBERTa-large, batch 8K)."""
+    index=["RoBERTa-large, books + wiki", "+ more data", "+ pretrain longer", "+ longer still"])
+"""Liu et al. 2019, Table 4: more data and longer training (RoBERTa-large, batch 8K). Each row
+adds to the one before: on SST-2, ten times the data alone is 95.3 -> 95.6; the rest of
+96.4 comes from training longer on it."""

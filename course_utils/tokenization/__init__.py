@@ -24,7 +24,6 @@ from .downstream import (
     CASE_TEXT,
     WHITESPACE_TEXT,
     case_whitespace_table,
-    cased_copy,
     evaluate_sets,
     flip_counts,
     rare_word_pieces,
@@ -75,6 +74,7 @@ from .steps import (
 )
 from .training import (
     BPE_SPECIALS,
+    CAPITALISED_SHARE,
     TRAINERS,
     UNIGRAM_SPECIALS,
     WORDPIECE_SPECIALS,
@@ -101,6 +101,7 @@ __all__ = [
     "ASCII_SYMBOLS",
     "BPE_SPECIALS",
     "BRAND_NAMES",
+    "CAPITALISED_SHARE",
     "CASE_TEXT",
     "COUNT_SCALE",
     "PROBES",
@@ -118,7 +119,6 @@ __all__ = [
     "bpe_merges",
     "byte_view",
     "case_whitespace_table",
-    "cased_copy",
     "changed_words",
     "evaluate_sets",
     "fertility",

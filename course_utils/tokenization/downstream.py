@@ -1,7 +1,6 @@
 """Case, whitespace, and what tokenization does to a downstream sentiment classifier.
 
-:func:`cased_copy` switches lower-casing off, :func:`case_whitespace_table` shows how each
-tokenizer treats case and whitespace; :func:`evaluate_sets` scores an analyzer on named sets
+:func:`case_whitespace_table` shows how each tokenizer treats case and whitespace; :func:`evaluate_sets` scores an analyzer on named sets
 of reviews with the tokenizer's pieces per word, :func:`flip_counts` counts the predictions
 that typos flipped, :func:`typo_failures` shows the typos behind them and
 :func:`rare_word_pieces` how rare words are cut.
@@ -13,19 +12,10 @@ import re
 from collections.abc import Iterable
 
 import pandas as pd
-from tokenizers import Tokenizer, normalizers
 
 from .interface import CourseTokenizer
 from .measures import fertility
 from .typos import changed_words
-
-
-def cased_copy(tokenizer: CourseTokenizer, name: str) -> CourseTokenizer:
-    """The same vocabulary with lower-casing switched off (NFKC only)."""
-    backend = Tokenizer.from_str(tokenizer.backend.to_str())
-    backend.normalizer = normalizers.NFKC()
-    return CourseTokenizer(name, tokenizer.algorithm, backend, tokenizer.unk_token)
-
 
 CASE_TEXT = "Great great GREAT"
 WHITESPACE_TEXT = "two  spaces,\ta tab\nand a new line"

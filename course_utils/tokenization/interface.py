@@ -59,8 +59,9 @@ ASCII_SYMBOLS = [chr(code) for code in range(33, 127)]
 trained WordPiece and Unigram get these characters up front, as running text would give them."""
 
 UNCASED = normalizers.Sequence([normalizers.NFKC(), normalizers.Lowercase()])
-"""The normalisation shared by the three trained tokenizers (uncased, like bert-base-uncased
-and albert-base-v2; accents kept so that accented words can be measured)."""
+"""The normalisation of the trained WordPiece and Unigram (uncased, like bert-base-uncased and
+albert-base-v2; accents kept so that accented words can be measured). The trained byte-level
+BPE has none: cased, like GPT-2's and RoBERTa's."""
 
 
 @dataclass(frozen=True)

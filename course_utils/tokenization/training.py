@@ -3,8 +3,9 @@
 :func:`word_counts` turns wordfreq's frequencies into a corpus of about a million words,
 :func:`repeated_words` feeds it to the ``tokenizers`` trainers without writing a text file, and
 :func:`train_wordpiece`, :func:`train_bpe` and :func:`train_unigram` build each algorithm with
-the same normalisation (:data:`TRAINERS` maps algorithm names to them, :func:`train_all`
-trains all three at each vocabulary size). The special tokens of each algorithm and
+the same counts, WordPiece and Unigram uncased (as BERT's and ALBERT's), the byte-level BPE
+cased (as RoBERTa's). :data:`TRAINERS` maps algorithm names to them, :func:`train_all`
+trains all three at each vocabulary size. The special tokens of each algorithm and
 :func:`size_label` (the "30k" suffix of a trained tokenizer's name) live here too.
 """
 
@@ -23,14 +24,31 @@ from .interface import (
     CourseTokenizer,
 )
 
+CAPITALISED_SHARE = 0.1
+"""The share of each word's count that :func:`word_counts` gives its capitalised form."""
 
-def word_counts(n_words: int = TRAINING_WORDS, scale: int = COUNT_SCALE) -> dict[str, int]:
-    """The ``n_words`` most frequent English words with counts proportional to frequency."""
+
+def word_counts(n_words: int = TRAINING_WORDS, scale: int = COUNT_SCALE,
+                capitalised: float = CAPITALISED_SHARE) -> dict[str, int]:
+    """The ``n_words`` most frequent English words with counts proportional to frequency.
+
+    wordfreq's list is lower-cased, and running text is not: ``capitalised`` of each word's
+    count goes to its capitalised form ("Great", as a sentence's first word), the rest to the
+    word as listed. A cased tokenizer (the byte-level BPE, as GPT-2's and RoBERTa's) then
+    learns capitals too; an uncased one lower-cases them back and sees each word's whole
+    count, as if there were no capitals."""
     from wordfreq import get_frequency_dict
 
     frequencies = get_frequency_dict("en", wordlist="best")
     ranked = sorted(frequencies.items(), key=lambda item: (-item[1], item[0]))[:n_words]
-    return {word: max(1, round(frequency * scale)) for word, frequency in ranked}
+    counts: dict[str, int] = {}
+    for word, frequency in ranked:
+        count = max(1, round(frequency * scale))
+        upper = round(count * capitalised) if word[:1].islower() else 0
+        counts[word] = counts.get(word, 0) + count - upper
+        if upper:
+            counts[word.capitalize()] = counts.get(word.capitalize(), 0) + upper
+    return counts
 
 
 def repeated_words(counts: dict[str, int], batch_size: int = 1000) -> Iterator[list[str]]:
@@ -94,10 +112,13 @@ def train_wordpiece(counts: dict[str, int], vocab_size: int, normalizer=UNCASED,
     return CourseTokenizer(name, "WordPiece", _wordpiece_pipeline(clean, normalizer), "[UNK]")
 
 
-def train_bpe(counts: dict[str, int], vocab_size: int, normalizer=UNCASED,
+def train_bpe(counts: dict[str, int], vocab_size: int, normalizer=None,
               name: str | None = None) -> CourseTokenizer:
     """Byte-level BPE as in GPT-2 and RoBERTa: the 256 byte values are the alphabet, so any
-    text can be encoded and nothing is ever unknown; ``Ġ`` marks a preceding space.
+    text can be encoded and nothing is ever unknown; ``Ġ`` marks a preceding space. Cased
+    and with no normaliser, as theirs: decoding gives back every text exactly ("Great" and
+    "great" are different pieces). ``normalizer``: one to apply first (lesson 05's control:
+    lower-casing, as BERT's uncased WordPiece does, loses that).
 
     A space is put before the first word (RoBERTa's ``add_prefix_space=True``) so that a word
     gets the same pieces at the start of a text as anywhere else; decoding removes it.
