@@ -1,9 +1,9 @@
 """Case, whitespace, and what tokenization does to a downstream sentiment classifier.
 
-:func:`case_whitespace_table` shows how each tokenizer treats case and whitespace; :func:`evaluate_sets` scores an analyzer on named sets
-of reviews with the tokenizer's pieces per word, :func:`flip_counts` counts the predictions
-that typos flipped, :func:`typo_failures` shows the typos behind them and
-:func:`rare_word_pieces` how rare words are cut.
+:func:`case_whitespace_table` shows how each tokenizer treats case and whitespace;
+:func:`evaluate_sets` scores an analyzer on named sets of reviews with the tokenizer's pieces
+per word, :func:`flip_counts` counts the predictions that typos flipped, :func:`typo_failures`
+shows the typos behind them and :func:`rare_word_pieces` how rare words are cut.
 """
 
 from __future__ import annotations
