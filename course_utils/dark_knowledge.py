@@ -26,8 +26,9 @@ NEIGHBOUR = {1: 2, 2: 1, 4: 5, 5: 4}
 
 
 def teacher_view(teacher, tokenizer, split, max_length: int = 128):
-    """The teacher's logits and its [CLS] features (last hidden state at the first token,
-    what its classifier head reads) on every review of ``split``, in order."""
+    """The teacher's logits and its [CLS] features (the last hidden state at the first token;
+    the classifier head reads them through BERT's tanh pooler) on every review of ``split``,
+    in order."""
     logits, hidden = teacher_outputs(teacher, encode(split, tokenizer, max_length), tokenizer)
     return logits, torch.stack([h[0] for h in hidden]).numpy()
 

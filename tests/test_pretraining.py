@@ -49,6 +49,18 @@ def test_collator_masks_15_percent_then_80_10_10(tokenizer, texts):
     assert rates["special chosen"] == 0
 
 
+def test_masking_rates_measure_the_collator_they_are_given(tokenizer, texts):
+    """Lesson 02's controls: another rate, another split, specials not marked."""
+    blocks = pt.pack_sentences(texts[:20], tokenizer, max_length=64)
+    rows = [{"input_ids": ids} for ids in blocks["input_ids"]]
+    assert pt.masking_rates(tokenizer, rows, probability=0.3)["chosen"] == pytest.approx(
+        0.3, abs=0.01)
+    split = pt.masking_rates(tokenizer, rows, replacement={"[MASK]": 0.5, "random token": 0.4})
+    assert split["[MASK]"] == pytest.approx(0.5, abs=0.02)
+    assert split["random token"] == pytest.approx(0.4, abs=0.02)
+    assert pt.masking_rates(tokenizer, rows, specials_known=False)["special chosen"] > 0
+
+
 def test_padding_and_special_tokens_never_chosen(tokenizer):
     examples = [{"input_ids": tokenizer("short")["input_ids"]},
                 {"input_ids": tokenizer("a much longer review " * 20)["input_ids"]}]
@@ -93,6 +105,20 @@ def test_segment_pairs_have_two_segments_and_balanced_labels(tokenizer, texts):
     assert all(len(ids) <= 64 for ids in pairs["input_ids"])
     assert all(types[0] == 0 and types[-1] == 1 for types in pairs["token_type_ids"])
     assert 0.3 < sum(pairs["next_sentence_label"]) / len(pairs) < 0.7
+
+
+def test_swapped_negatives_are_the_same_review_in_the_wrong_order(tokenizer, texts):
+    nsp = pt.segment_pairs(texts, tokenizer, max_length=512)
+    order = pt.segment_pairs(texts, tokenizer, max_length=512, negatives="swapped")
+    assert nsp["next_sentence_label"] == order["next_sentence_label"]
+    for a, b, swapped_a, swapped_b, label in zip(nsp["a"], nsp["b"], order["a"], order["b"],
+                                                 order["next_sentence_label"]):
+        if label == 0:
+            assert (swapped_a, swapped_b) == (a, b)
+        else:  # b was another review's second half; now a is this review's second half
+            assert swapped_b == a and swapped_a != b
+    with pytest.raises(ValueError, match="negatives must be"):
+        pt.segment_pairs(texts, tokenizer, negatives="random")
 
 
 def test_masked_positions_lm_has_the_parent_loss(tokenizer, tiny_mlm):
@@ -244,12 +270,17 @@ def test_exercise_checkers_pass_the_reference_and_fail_a_wrong_answer(tokenizer,
     assert _output(check, solutions.my_mask, tokenizer).startswith("✅")
     assert _output(check, all_masked, tokenizer).startswith("❌")
 
-    formats = {"FULL-SENTENCES": pt.pack_sentences(texts, tokenizer),
-               "DOC-SENTENCES": pt.pack_sentences(texts, tokenizer, cross_documents=False)}
-    passed = _output(exercises.check_padding_share, solutions.padding_share, formats, 64)
-    assert passed.startswith("✅") and "DOC-SENTENCES wastes the most" in passed
-    unpadded = _output(exercises.check_padding_share, lambda dataset, length: 0.0, formats, 64)
+    predicted = _output(exercises.check_padding_share, solutions.padding_share, texts,
+                        tokenizer, solutions.PREDICTION)
+    assert predicted.startswith("✅") and "your prediction was right" in predicted
+    wrong_guess = _output(exercises.check_padding_share, solutions.padding_share, texts,
+                          tokenizer, "FULL-SENTENCES")
+    assert wrong_guess.startswith("✅") and "the measurement says otherwise" in wrong_guess
+    unpadded = _output(exercises.check_padding_share, lambda dataset, length: 0.0, texts,
+                       tokenizer, solutions.PREDICTION)
     assert unpadded.startswith("❌")
+    assert _output(exercises.check_padding_share, solutions.padding_share, texts, tokenizer,
+                   "...").startswith("⏳")
 
 
 def test_anchors_are_shown_but_never_asserted():
@@ -268,3 +299,20 @@ def test_importing_the_package_does_not_import_plotting_or_widgets():
     result = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True,
                             text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_masking_control_draws_one_static_mask_per_epoch(monkeypatch):
+    import pandas as pd
+
+    seen = {}
+
+    def fake_pretrain(model, tokenizer, train, heldout, masking, settings, copies):
+        seen[(masking, copies)] = settings.epochs
+        return model, pd.DataFrame({"training loss": [1.0], "held-out loss": [1.0]})
+
+    monkeypatch.setattr(pt.training, "pretrain", fake_pretrain)
+    models, curves = pt.masking_experiment(object(), None, None, None,
+                                           pt.MLMSettings(epochs=6), copies=2)
+    assert list(models) == ["static", "dynamic", pt.FRESH_STATIC]
+    assert seen == {("static", 2): 6, ("dynamic", 1): 6, ("static", 6): 6}
+    assert list(curves.columns.get_level_values(0).unique()) == list(models)

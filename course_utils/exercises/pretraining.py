@@ -54,20 +54,46 @@ def check_static_masking(solution, tokenizer) -> None:
              "0.15, then replace by [MASK] with 0.8, by a random id with 0.1, keep with 0.1.")
 
 
-def check_padding_share(solution, formats: dict, max_length: int) -> None:
+FORMATS = ("SEGMENT-PAIR+NSP", "FULL-SENTENCES", "DOC-SENTENCES")
+LENGTHS = (64, 256)
+"""Exercise 2 measures each format at the lesson's 64 tokens and at 256 (RoBERTa used 512)."""
+
+
+def _formats(texts, tokenizer, max_length: int) -> dict:
+    from ..pretraining import pack_sentences, segment_pairs
+
+    return {"SEGMENT-PAIR+NSP": segment_pairs(texts, tokenizer, max_length=max_length),
+            "FULL-SENTENCES": pack_sentences(texts, tokenizer, max_length),
+            "DOC-SENTENCES": pack_sentences(texts, tokenizer, max_length,
+                                            cross_documents=False)}
+
+
+def check_padding_share(solution, texts, tokenizer, prediction: str) -> None:
     """Exercise 2: ``solution(dataset, max_length)``, the share of a batch's positions that
-    are padding when every example is padded to ``max_length``; checked on each format."""
-    truth, answers = {}, {}
-    for name, dataset in formats.items():
-        lengths = [len(ids) for ids in dataset["input_ids"]]
-        truth[name] = 1 - sum(lengths) / (len(lengths) * max_length)
-        answers[name] = attempt(solution, dataset, max_length)
-        if answers[name] is None:
-            return
-    wrong = [name for name in formats if abs(float(answers[name]) - truth[name]) > 1e-6]
-    worst = max(truth, key=truth.get)
-    shares = ", ".join(f"{name} {share:.0%}" for name, share in truth.items())
-    feedback(not wrong, f"{shares}: {worst} wastes the most, as each review's last example "
-             "stops short; packing sentences across documents fills them.",
+    are padding when every example is padded to ``max_length``, checked on the three formats
+    of ``texts`` at each of :data:`LENGTHS`; then the student's ``prediction`` (the format
+    that wastes the most at the longer length) against the measurement."""
+    if prediction not in FORMATS:
+        print(f"⏳ First write your prediction: my_prediction = one of {', '.join(FORMATS)}.")
+        return
+    truth, wrong = {}, []
+    for length in LENGTHS:
+        for name, dataset in _formats(texts, tokenizer, length).items():
+            lengths = [len(ids) for ids in dataset["input_ids"]]
+            truth[name, length] = 1 - sum(lengths) / (len(lengths) * length)
+            answer = attempt(solution, dataset, length)
+            if answer is None:
+                return
+            if abs(float(answer) - truth[name, length]) > 1e-6:
+                wrong.append(f"{name} at {length}")
+    longest = LENGTHS[-1]
+    worst = max(FORMATS, key=lambda name: truth[name, longest])
+    shares = "; ".join(f"{name} " + " -> ".join(f"{truth[name, n]:.0%}" for n in LENGTHS)
+                       for name in FORMATS)
+    verdict = ("your prediction was right" if prediction == worst else
+               f"you predicted {prediction}: the measurement says otherwise")
+    feedback(not wrong, f"padding at {' -> '.join(map(str, LENGTHS))} tokens: {shares}. "
+             f"{worst} wastes the most at {longest}; {verdict}. Packing sentences across "
+             "documents is the only format that fills longer inputs.",
              f"wrong for {wrong}: padding positions are max_length minus each example's "
              "length, over max_length times the number of examples.")

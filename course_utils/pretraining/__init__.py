@@ -12,10 +12,9 @@ The package has one module per part of the lesson, and re-exports all their name
 ``masking`` (the collator, masked batches, static masks), ``formats`` (FULL-SENTENCES,
 DOC-SENTENCES, SEGMENT-PAIR+NSP), ``model`` (the MLM model), ``training`` (continued
 pretraining, static versus dynamic, the sweep), ``figures``, ``fill_mask`` (fill in the
-blank), ``paper`` (the paper's tables) and ``downstream`` (sentiment on top of an encoder).
+blank) and ``paper`` (the paper's tables).
 """
 
-from .downstream import downstream_predictions, sentiment_model
 from .figures import plot_loss_curves, plot_mask_grid
 from .fill_mask import (
     check_masked_text,
@@ -40,6 +39,7 @@ from .model import MaskedPositionsLM, load_mlm_model
 from .paper import PAPER_BATCHES, PAPER_DATA, PAPER_FORMATS, PAPER_MASKING
 from .training import (
     BLOCK_TOKENS,
+    FRESH_STATIC,
     HEAD_WARM_UP,
     HELDOUT_REVIEWS,
     MLM_REVIEWS,
@@ -57,6 +57,7 @@ from .training import (
 
 __all__ = [
     "BLOCK_TOKENS",
+    "FRESH_STATIC",
     "HEAD_WARM_UP",
     "HELDOUT_MASK_SEED",
     "HELDOUT_REVIEWS",
@@ -73,7 +74,6 @@ __all__ = [
     "MaskedPositionsLM",
     "check_masked_text",
     "curve_summary",
-    "downstream_predictions",
     "fill_mask_explorer",
     "fill_mask_table",
     "format_table",
@@ -91,7 +91,6 @@ __all__ = [
     "plot_mask_grid",
     "pretrain",
     "segment_pairs",
-    "sentiment_model",
     "show_masking",
     "static_masks",
     "sweep",

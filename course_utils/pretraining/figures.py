@@ -27,7 +27,8 @@ def plot_mask_grid(tokenizer, ids: list[int], static, dynamic, copies: int = 1):
 
 
 def plot_loss_curves(curves: pd.DataFrame):
-    """Training and held-out MLM loss per epoch for static and dynamic masking."""
+    """Training and held-out MLM loss per epoch for static and dynamic masking (and the
+    control, static masks that never come back, in grey)."""
     import matplotlib.pyplot as plt
 
     from ..plots import finish_figure
@@ -35,7 +36,7 @@ def plot_loss_curves(curves: pd.DataFrame):
     fig, ax = plt.subplots(figsize=(7, 4))
     colours = {"static": "#C44E52", "dynamic": "#4C72B0"}
     for (masking, kind), values in curves.items():
-        ax.plot(values.index, values, marker="o", color=colours[masking],
+        ax.plot(values.index, values, marker="o", color=colours.get(masking, "#999999"),
                 linestyle="--" if kind == "training loss" else "-",
                 label=f"{masking}, {kind}")
     ax.set_xlabel("epoch")

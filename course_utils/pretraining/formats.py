@@ -58,10 +58,15 @@ def _joined(sentences: list[list[int]]) -> list[int]:
     return list(itertools.chain.from_iterable(sentences))
 
 
-def segment_pairs(texts, tokenizer, max_length: int = 64, seed: int = 0) -> Dataset:
+def segment_pairs(texts, tokenizer, max_length: int = 64, seed: int = 0,
+                  negatives: str = "another review") -> Dataset:
     """SEGMENT-PAIR+NSP: segment A = the first half of a review's sentences, segment B = the
-    rest (``next_sentence_label`` 0, "is next") or the second half of another review (1), half
-    and half, each pair cut to ``max_length`` tokens."""
+    rest (``next_sentence_label`` 0, "is next") or, half the time, a negative (1), each pair
+    cut to ``max_length`` tokens. ``negatives``: ``"another review"`` (BERT's NSP: B is the
+    second half of another review) or ``"swapped"`` (ALBERT's sentence order, lesson 04: the
+    review's own halves in the wrong order, so A and B share their topic)."""
+    if negatives not in ("another review", "swapped"):
+        raise ValueError(f"negatives must be 'another review' or 'swapped', not {negatives!r}")
     rng = random.Random(seed)
     documents = [d for d in _sentence_ids(texts, tokenizer) if len(d) >= 2]
     rows = []
@@ -71,6 +76,8 @@ def segment_pairs(texts, tokenizer, max_length: int = 64, seed: int = 0) -> Data
                            ] if is_random else document
         first = _joined(document[:len(document) // 2])
         second = _joined(source[len(source) // 2:])
+        if is_random and negatives == "swapped":
+            first, second = _joined(document[len(document) // 2:]), first
         budget = max_length - 3
         first = first[:max(budget // 2, budget - len(second))]
         second = second[:budget - len(first)]

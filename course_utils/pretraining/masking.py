@@ -12,29 +12,39 @@ REPLACEMENT = {"[MASK]": 0.8, "random token": 0.1, "unchanged": 0.1}
 HELDOUT_MASK_SEED = 1234  # one fixed mask for the held-out reviews, the same in every run
 
 
-def mlm_collator(tokenizer, seed: int | None = None,
-                 probability: float = MASK_PROBABILITY) -> DataCollatorForLanguageModeling:
+def mlm_collator(tokenizer, seed: int | None = None, probability: float = MASK_PROBABILITY,
+                 replacement: dict[str, float] = REPLACEMENT) -> DataCollatorForLanguageModeling:
     """transformers' MLM collator with BERT's rates: ``probability`` of the tokens chosen,
-    then 80% [MASK] / 10% random / 10% unchanged; special tokens and padding never chosen.
-    ``seed`` makes the sequence of masks reproducible."""
+    then 80% [MASK] / 10% random / 10% unchanged (``replacement``); special tokens and padding
+    never chosen. ``seed`` makes the sequence of masks reproducible."""
     return DataCollatorForLanguageModeling(
-        tokenizer, mlm_probability=probability, mask_replace_prob=REPLACEMENT["[MASK]"],
-        random_replace_prob=REPLACEMENT["random token"], seed=seed)
+        tokenizer, mlm_probability=probability, mask_replace_prob=replacement["[MASK]"],
+        random_replace_prob=replacement["random token"], seed=seed)
 
 
 def mask_batch(collator, examples: list[dict]) -> dict:
     """One masked batch (padded): ``input_ids`` as the model sees them, ``labels`` (-100 where
-    the token was not chosen), and the original ids."""
+    the token was not chosen), and the original ids. An example's ``special_tokens_mask``, if
+    it has one, tells the collator which of its tokens are special."""
+    batch = collator([{k: e[k] for k in ("input_ids", "special_tokens_mask") if k in e}
+                      for e in examples])
     plain = [{"input_ids": e["input_ids"]} for e in examples]
-    batch = collator(plain)
     original = collator.tokenizer.pad(plain, return_tensors="pt")["input_ids"]
     return {**batch, "original_ids": original}
 
 
-def masking_rates(tokenizer, examples: list[dict], rounds: int = 20, seed: int = 0) -> dict:
+def masking_rates(tokenizer, examples: list[dict], rounds: int = 20, seed: int = 0,
+                  probability: float = MASK_PROBABILITY,
+                  replacement: dict[str, float] = REPLACEMENT,
+                  specials_known: bool = True) -> dict:
     """Measured over ``rounds`` maskings of ``examples``: the share of ordinary tokens chosen,
-    how the chosen ones were replaced, and how many special tokens were ever chosen."""
-    collator = mlm_collator(tokenizer, seed=seed)
+    how the chosen ones were replaced, and how many special tokens were ever chosen, by a
+    collator with ``probability`` and ``replacement``. ``specials_known`` False (the
+    lesson's control) hands the collator a ``special_tokens_mask`` that marks nothing."""
+    collator = mlm_collator(tokenizer, seed=seed, probability=probability,
+                            replacement=replacement)
+    if not specials_known:
+        examples = [{**e, "special_tokens_mask": [0] * len(e["input_ids"])} for e in examples]
     special = set(tokenizer.all_special_ids)
     counts = dict.fromkeys(["ordinary", "chosen", "[MASK]", "random token", "unchanged",
                             "special chosen"], 0)

@@ -138,17 +138,27 @@ def loss_curves(log_history: list[dict]) -> pd.DataFrame:
     return table
 
 
+FRESH_STATIC = "static, a new mask each epoch"
+"""The masking experiment's control: static masks, but as many as there are epochs, so none
+comes back; it should behave like dynamic masking, not like BERT's scheme."""
+
+
 def masking_experiment(start, tokenizer, train: Dataset, heldout: Dataset,
-                       settings: MLMSettings = MLMSettings(), copies: int = STATIC_COPIES):
+                       settings: MLMSettings = MLMSettings(), copies: int = STATIC_COPIES,
+                       control: bool = True):
     """Static (BERT's scheme, ``copies`` masks) and dynamic masking from the same starting
-    model, seed and number of steps. Returns the two models and their loss curves side by
-    side."""
+    model, seed and number of steps; with ``control``, also :data:`FRESH_STATIC` (static
+    masks, one per epoch, so none comes back). Returns the models and their loss curves
+    side by side."""
     import copy
 
+    runs = {"static": ("static", copies), "dynamic": ("dynamic", 1)}
+    if control:
+        runs[FRESH_STATIC] = ("static", settings.epochs)
     models, curves = {}, {}
-    for masking in ("static", "dynamic"):
-        models[masking], curves[masking] = pretrain(copy.deepcopy(start), tokenizer, train,
-                                                    heldout, masking, settings, copies)
+    for name, (masking, masks) in runs.items():
+        models[name], curves[name] = pretrain(copy.deepcopy(start), tokenizer, train, heldout,
+                                              masking, settings, masks)
     return models, pd.concat(curves, axis=1)
 
 
