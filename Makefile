@@ -16,17 +16,19 @@ BIN         := $(VENV)/bin
 STAMP       := $(VENV)/.installed
 
 # (b) of tests/README.md: a laptop without AVX-512, AMX or bf16, one thread, no mixed
-# precision, a fresh checkpoint cache, on every lesson that trains. One thread each, so two
-# chains of lessons run side by side (the checkpoint cache makes one wait for a shared build).
-# Lesson 03 goes first and alone, as a student who opens it first: it builds the teacher and
-# the student itself (the longest chain); 00 and 04 find the teacher built or wait for it.
+# precision, a fresh checkpoint cache, on every lesson. One thread each, so two chains of
+# lessons run side by side (the checkpoint cache makes one wait for a shared build). Lesson 03
+# goes first, as a student who opens it first: it builds the teacher and the student itself
+# (the longest build), then 01 and 05, which train nothing; 00 and 04 find the teacher built
+# or wait for it, and 06, last, finds every student built.
 LAPTOP_ENV  := ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2 MKL_ENABLE_INSTRUCTIONS=AVX2 \
                COURSE_THREADS=1 COURSE_MIXED_PRECISION=0 COURSE_MODE=offline
 LAPTOP_DIR  ?= $(VENV)/laptop-run
 LAPTOP_TEST := $(LAPTOP_ENV) COURSE_CACHE_DIR=$(LAPTOP_DIR) $(BIN)/python -m pytest -q
-LAPTOP_A    := notebooks/03_distillation.ipynb
+LAPTOP_A    := notebooks/03_distillation.ipynb notebooks/01_architecture.ipynb \
+               notebooks/05_tokenization.ipynb
 LAPTOP_B    := notebooks/02_roberta_pretraining.ipynb notebooks/00_welcome.ipynb \
-               notebooks/04_albert_parameter_reduction.ipynb
+               notebooks/04_albert_parameter_reduction.ipynb notebooks/06_application.ipynb
 
 .PHONY: course test test-unit test-laptop report install lint badges slides vendor-slides clean
 
