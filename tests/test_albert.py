@@ -48,6 +48,18 @@ def test_break_even():
     assert albert.word_embedding_parameters(vocab, hidden, even + 1) >= vocab * hidden
 
 
+def test_break_even_checker_fails_an_answer_without_the_projection_biases(monkeypatch, capsys):
+    from course_utils.exercises import albert as exercises
+    from course_utils.exercises.solutions import albert as answers
+
+    monkeypatch.delenv("COURSE_EXERCISES_STRICT", raising=False)
+    exercises.check_break_even(lambda vocab, hidden: (vocab * hidden - 1) // (vocab + hidden))
+    exercises.check_break_even(answers.break_even)
+    wrong, right = capsys.readouterr().out.splitlines()
+    assert wrong.startswith("❌") and "V=9, H=3 you gave 2" in wrong
+    assert right.startswith("✅")
+
+
 def test_svd_full_rank_reproduces_the_matrix():
     matrix = torch.randn(40, 12, generator=torch.Generator().manual_seed(0))
     a, b = albert.truncated_svd(matrix, 12)
