@@ -108,6 +108,47 @@ def _fooling_review(right, _):
     welcome.check_fooling_review(answer, analyzer)
 
 
+class _ReadsTheStart:
+    """A stand-in analyzer that reads a review's polarity from its first word, and only when
+    it reads at least 20 tokens."""
+
+    def __init__(self, model=None, tokenizer=None, max_length=None):
+        self.model, self.tokenizer, self.max_length = model, tokenizer, max_length
+
+    def predict_polarity(self, texts):
+        short = self.max_length is not None and self.max_length < 20
+        return [0 if short else int(text.startswith("good")) for text in texts]
+
+
+def _truncation_prediction(right, _):
+    split = {"text": ["good"] * 6 + ["bad"] * 4, "label": [1] * 6 + [0] * 4}  # 100% -> 40%
+    answer = solutions.TRUNCATION_PREDICTION if right else "less"
+    welcome.check_truncation_prediction(answer, _ReadsTheStart(), split)
+
+
+class _Words:
+    """A stand-in tokenizer: a token per word, and one more per capital unless it is
+    ``uncased``."""
+
+    def __init__(self, uncased):
+        self.uncased = uncased
+
+    def ids(self, texts, special=False):
+        return [[0] * (len(t.split()) + (0 if self.uncased else sum(map(str.isupper, t))))
+                for t in texts]
+
+
+def _lowercase_prediction(right, _):
+    from course_utils.exercises import tokenization as exercises
+    from course_utils.exercises.solutions import tokenization as answers
+
+    tokenizers = {"WordPiece 30k": _Words(uncased=True), "BPE 30k": _Words(uncased=False)}
+    texts = ["It works well and the price was fair"] * 3  # one capital in nine: 1 in 10 tokens
+    # the stand-in's capitals cost 10%, so the reference's "less" is the mistake here
+    answer = "more" if right else answers.LOWERCASE_PREDICTION
+    exercises.check_lowercase_prediction(answer, tokenizers, texts)
+
+
 def _soft_target_loss(right, _):
     from course_utils.exercises import distillation as exercises
     from course_utils.exercises.solutions import distillation as answers
@@ -140,6 +181,21 @@ def _total_ratio(right, tiny_bert_classifier):
     exercises.check_total_ratio(answer, teacher, layers=[0, 3])
 
 
+def _temperature_prediction(right, _):
+    import torch
+
+    from course_utils.dark_knowledge import NEIGHBOUR
+    from course_utils.exercises import distillation as exercises
+    from course_utils.exercises.solutions import distillation as answers
+
+    classes, stars = ["1★", "2★", "4★", "5★"], [1, 2, 4, 5, 2, 4]
+    logits = torch.tensor([[3.0 if c == f"{s}★" else 1.0 if c == f"{NEIGHBOUR[s]}★" else -1.0
+                            for c in classes] for s in stars])
+    # wrong: "a higher T shows more dark knowledge", read as a larger lead for the near miss
+    exercises.check_temperature_prediction(
+        answers.TEMPERATURE_PREDICTION if right else "larger", logits, classes, stars)
+
+
 def _break_even(right, _):
     from course_utils.exercises import albert as exercises
     from course_utils.exercises.solutions import albert as answers
@@ -148,6 +204,31 @@ def _break_even(right, _):
         return hidden - 1
 
     exercises.check_break_even(answers.break_even if right else table_only)
+
+
+def _depth_prediction(right, _):
+    import time
+    from types import SimpleNamespace
+
+    import torch
+
+    from course_utils.exercises import albert as exercises
+    from course_utils.exercises.solutions import albert as answers
+
+    class SharedLayer(torch.nn.Module):  # one stored layer, applied num_hidden_layers times
+        def __init__(self):
+            super().__init__()
+            self.config = SimpleNamespace(num_hidden_layers=8, vocab_size=100)
+            self.layer = torch.nn.Linear(4, 4)
+
+        def forward(self, input_ids, attention_mask):
+            for _ in range(self.config.num_hidden_layers):
+                time.sleep(0.002)  # each pass costs the same time, whatever the machine
+            return input_ids
+
+    # wrong: "sharing makes depth free", the mistake the lesson's latency table corrects
+    answer = answers.DEPTH_PREDICTION if right else {"parameters": "same", "latency": "same"}
+    exercises.check_depth_prediction(answer, SharedLayer())
 
 
 def _attention_only(right, _):
@@ -249,14 +330,18 @@ CHECKERS = {
     "00 positive_probability": _positive_probability,
     "00 hardest_category": _hardest_category,
     "00 fooling_review": _fooling_review,
+    "00 truncation_prediction": _truncation_prediction,
     "01 bert_large": _bert_large,
     "01 albert_xxlarge": _albert_xxlarge,
     "01 fastest": _fastest,
     "03 soft_target_loss": _soft_target_loss,
     "03 mapped_module": _mapped_module,
     "03 total_ratio": _total_ratio,
+    "03 temperature_prediction": _temperature_prediction,
     "04 break_even": _break_even,
     "04 attention_only": _attention_only,
+    "04 depth_prediction": _depth_prediction,
+    "05 lowercase_prediction": _lowercase_prediction,
     "06 budget_batches": _budget_batches,
     "06 fourth_team": _fourth_team,
 }

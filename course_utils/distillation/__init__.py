@@ -30,10 +30,12 @@ from .recipe import (
     masked_copy,
     prepared_transfer,
     teacher_outputs,
+    transfer_examples,
     transfer_set,
 )
 from .results import (
     EXPERIMENTS,
+    ONE_CHANGE_EPOCHS,
     Experiment,
     ModelResult,
     evaluate_models,
@@ -61,6 +63,7 @@ __all__ = [
     "HEAD_MAPPING",
     "LAYER_MAPPING",
     "MINIATURE",
+    "ONE_CHANGE_EPOCHS",
     "DistillationSettings",
     "DistillationTrainer",
     "Experiment",
@@ -89,6 +92,7 @@ __all__ = [
     "soften",
     "student_tokenizer",
     "teacher_outputs",
+    "transfer_examples",
     "transfer_set",
     "weight_mapping",
 ]

@@ -127,24 +127,32 @@ SST2_DATASET = ("nyu-mll/glue", "sst2")
 (``huggingface_hub`` 2 refuses the legacy one-part name ``glue`` in its file paths)."""
 
 
-def prepared_transfer(teacher, tokenizer, recipe: DistillationSettings = MINIATURE):
-    """The transfer set built from the reviews' train split and the teacher's outputs on it,
-    computed once per process (the lesson's experiments share them; held in memory by the
-    course's cache, :func:`core.artifacts.remembered`) for one teacher: the key holds a
-    fingerprint of its weights and tokenizer, so a re-trained teacher gets its own, and the
-    run's seed, which draws the masked copies."""
+def transfer_examples(recipe: DistillationSettings = MINIATURE,
+                      labelled_only: bool = False) -> Dataset:
+    """The run's transfer set: :func:`transfer_set` on the reviews' train split, its masked
+    copies drawn with the run's seed; ``labelled_only``: its first rows, the labelled reviews
+    alone."""
     from ..data import load_reviews
 
-    seed = course_seed()  # the masked copies' masks are the run's
+    train = load_reviews()["train"]
+    examples = transfer_set(train, masked_copies=recipe.masked_copies, seed=course_seed())
+    return examples.select(range(len(train))) if labelled_only else examples
 
-    def compute():
-        train = transfer_set(load_reviews()["train"], masked_copies=recipe.masked_copies,
-                             seed=seed)
-        encoded = encode(train, tokenizer, recipe.max_length)
-        return train, teacher_outputs(teacher, encoded, tokenizer)
 
-    key = (fingerprint(teacher, tokenizer), recipe.max_length, recipe.masked_copies, seed)
-    return artifacts.remembered("distillation targets", key, compute)
+def prepared_transfer(teacher, tokenizer, recipe: DistillationSettings = MINIATURE,
+                      labelled_only: bool = False):
+    """:func:`transfer_examples` and the teacher's outputs on them, computed once per process
+    (the lesson's experiments share them; held in memory by the course's cache,
+    :func:`core.artifacts.remembered`) for one teacher: the key holds a fingerprint of its
+    weights and tokenizer, so a re-trained teacher gets its own, and the run's seed, which
+    draws the masked copies. ``labelled_only``: the teacher scores the 400 labelled reviews,
+    not all 3,342 texts (what the experiments trained on the reviews alone need)."""
+    train = transfer_examples(recipe, labelled_only)
+    key = (fingerprint(teacher, tokenizer), recipe.max_length, recipe.masked_copies,
+           course_seed(), labelled_only)
+    return train, artifacts.remembered(
+        "distillation targets", key,
+        lambda: teacher_outputs(teacher, encode(train, tokenizer, recipe.max_length), tokenizer))
 
 
 def build_distilled_student(recipe: DistillationSettings = MINIATURE, seed: int | None = None):

@@ -42,3 +42,40 @@ def check_attention_only(formula) -> None:
              f"{answer:,} is {answer - truth:+,} off {truth:,}: one attention block (4 "
              "projections and a LayerNorm), 24 FFN blocks (2 linears and a LayerNorm), the "
              "E-dimensional embeddings with their LayerNorm, the E x H projection, the pooler.")
+
+
+CHOICES = ("same", "half")
+
+
+def check_depth_prediction(prediction: dict | None, model, repeats: int = 10) -> None:
+    """Exercise 3: ALBERT applies its one shared layer ``config.num_hidden_layers`` times.
+    The student's ``prediction`` (``{"parameters": ..., "latency": ...}``, each one of
+    :data:`CHOICES`) for the same weights applied half as many times; then the measurement:
+    both counted, and timed round-robin at batch 1 and 128 tokens
+    (:func:`core.measurement.benchmark_models`). The latency is "half" where the fewer passes
+    run at least 1.5x as fast, "same" where under 1.2x."""
+    import copy
+
+    from ..core.measurement import benchmark_models
+
+    keys = ("parameters", "latency")
+    if not isinstance(prediction, dict) or any(prediction.get(k) not in CHOICES for k in keys):
+        print('⏳ First write your prediction: my_prediction = {"parameters": "same" or '
+              '"half", "latency": "same" or "half"}.')
+        return
+    passes = model.config.num_hidden_layers
+    fewer = copy.deepcopy(model)
+    fewer.config.num_hidden_layers = passes // 2
+    names = (f"{passes} passes", f"{passes // 2} passes")
+    bench = benchmark_models(dict(zip(names, (model, fewer))), names[0], batch_size=1,
+                             seq_len=128, repeats=repeats)
+    counts = [bench.sizes[name]["parameters"] for name in names]
+    faster = bench.speedups[names[1]]
+    measured = {"parameters": CHOICES[counts[0] != counts[1]],
+                "latency": CHOICES[1] if faster.value >= 1.5 else
+                CHOICES[0] if faster.value < 1.2 else "in between"}
+    facts = (f"parameters {counts[0]:,} and {counts[1]:,}; {names[1]} run {faster} as fast. "
+             "The weights are stored once however often the layer is applied, and every "
+             "pass is computed: sharing saves memory, not compute")
+    feedback(prediction == measured, f"as you predicted: {facts}.",
+             f"you predicted {prediction}, measured {measured}: {facts}.")

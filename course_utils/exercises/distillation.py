@@ -51,3 +51,29 @@ def check_total_ratio(answer: float | None, teacher, layers: list[int]) -> None:
              f"{expected:.3f}: {kept:.0%} of the encoder is left, and every embedding.",
              f"{float(answer):.3f} is off; {1 - kept:.0%} of the encoder goes, every "
              "embedding stays.")
+
+
+DIRECTIONS = ("larger", "smaller")
+
+
+def check_temperature_prediction(prediction: str | None, star_logits, classes, stars,
+                                 temperature: float = 4.0) -> None:
+    """Exercise 4: the student's ``prediction`` (one of :data:`DIRECTIONS`) of the near-miss
+    ratio (:func:`dark_knowledge.near_miss_ratio`) at ``temperature`` against T = 1, then the
+    measurement at T = 1, 2, 4 and 8."""
+    from ..dark_knowledge import near_miss_ratio
+    from ..distillation import soften
+
+    if prediction not in DIRECTIONS:
+        print('⏳ First write your prediction: my_prediction = "larger" or "smaller".')
+        return
+    ratios = {t: near_miss_ratio(soften(star_logits, t), classes, stars)
+              for t in sorted({1.0, 2.0, float(temperature), 8.0})}
+    measured = DIRECTIONS[0] if ratios[float(temperature)] > ratios[1.0] else DIRECTIONS[1]
+    table = ", ".join(f"T = {t:g}: {r:.1f}x" for t, r in ratios.items())
+    why = ("dividing every logit gap by T moves every ratio of two probabilities towards 1: "
+           "the near miss keeps its rank but loses its lead, while all the wrong answers gain "
+           "a share of the loss (the slider above), so distillation picks a moderate T and "
+           "multiplies by T².")
+    feedback(prediction == measured, f"{measured}, as you predicted ({table}): {why}",
+             f"you predicted {prediction}; measured {table}, so {measured}: {why}")

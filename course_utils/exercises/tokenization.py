@@ -78,3 +78,27 @@ def check_best_segmentation(best_segmentation, unigram: CourseTokenizer,
                                 f"{list(answer)}: maximise the sum of log-probabilities.")
             return
     feedback(True, f"your segmentations match {unigram.name} on all {len(words)} words.", "")
+
+
+def check_lowercase_prediction(prediction: str | None, tokenizers: dict[str, CourseTokenizer],
+                               texts, percent: float = 2) -> None:
+    """Exercise 4: the student's ``prediction`` ("more" or "less"): lower-casing ``texts``
+    first, do they get shorter in the cased byte-level ``BPE 30k`` by more or less than
+    ``percent``? Then the measurement, for each of ``tokenizers`` (the uncased ones lower-case
+    anyway, so they must not move)."""
+    if prediction not in ("more", "less"):
+        print('⏳ First write your prediction: my_prediction = "more" or "less".')
+        return
+    texts = list(texts)
+    change = {}
+    for name, tokenizer in tokenizers.items():
+        written = sum(len(ids) for ids in tokenizer.ids(texts, special=False))
+        lowered = sum(len(ids) for ids in tokenizer.ids([t.lower() for t in texts],
+                                                        special=False))
+        change[name] = 100 * (written - lowered) / written
+    measured = "more" if change["BPE 30k"] > percent else "less"
+    table = ", ".join(f"{name} {value:.1f}%" for name, value in change.items())
+    why = (f"shorter by {table}. The cased BPE spends merges on capitalised words too, but "
+           "reviews are mostly lower case, so casing costs it little")
+    feedback(prediction == measured, f"{measured} than {percent:g}%, as you predicted: {why}.",
+             f"you predicted {prediction}; measured {why}.")

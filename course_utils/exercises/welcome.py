@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 
 from ..baselines import vader_label
-from ..core.evaluation import accuracy_by_group
+from ..core.evaluation import accuracy, accuracy_by_group
 from ..core.sentiment import SentimentAnalyzer
 from . import attempt, feedback
 
@@ -62,3 +62,30 @@ def check_fooling_review(answer: tuple[str, int] | None, analyzer: SentimentAnal
              f"{label}: you found a blind spot.",
              f"the model read it correctly (label {predicted}); try negation "
              "('not bad', 'not great') or a contrast ('I expected to hate it, but...').")
+
+
+SIZES = ("more", "less")
+
+
+def check_truncation_prediction(prediction: str | None, analyzer: SentimentAnalyzer, split,
+                                max_length: int = 16, points: float = 10) -> None:
+    """Exercise 4: the student's ``prediction`` (one of :data:`SIZES`): does the accuracy on
+    ``split`` fall by more or less than ``points`` when the same model reads only the first
+    ``max_length`` tokens of each review? Then the measurement, whole reviews and cut to 64,
+    32 and ``max_length`` tokens (an analyzer of ``analyzer``'s type on its model)."""
+    if prediction not in SIZES:
+        print('⏳ First write your prediction: my_prediction = "more" or "less".')
+        return
+    lengths = (None, 64, 32, max_length)
+    scores = {n: accuracy(split["label"], type(analyzer)(analyzer.model, analyzer.tokenizer,
+                                                         max_length=n)
+                          .predict_polarity(split["text"])).value
+              for n in lengths}
+    fall = 100 * (scores[None] - scores[max_length])
+    measured = SIZES[0] if fall > points else SIZES[1]
+    table = ", ".join(f"{'whole' if n is None else n}: {s:.0%}" for n, s in scores.items())
+    why = (f"a fall of {fall:.0f} points ({table}). Many reviews say early what they think, "
+           "so 64 tokens lose little; the first dozen words miss every verdict that comes "
+           "after the scene is set or the story told")
+    feedback(prediction == measured, f"{measured} than {points:g} points, as you predicted: "
+             f"{why}.", f"you predicted {prediction}; measured {why}.")

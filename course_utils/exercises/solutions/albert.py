@@ -17,3 +17,8 @@ def attention_only(vocab, embedding, hidden, layers, ffn):
     feed_forward = hidden * ffn + ffn + ffn * hidden + hidden + 2 * hidden  # once per layer
     pooler = hidden * hidden + hidden
     return embeddings + projection + attention + layers * feed_forward + pooler
+
+
+DEPTH_PREDICTION = {"parameters": "same", "latency": "half"}
+"""Exercise 3's reference prediction: the shared layer is stored once, whatever the number of
+passes; each pass costs the same compute, so half the passes take about half the time."""

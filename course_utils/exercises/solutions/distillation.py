@@ -27,3 +27,8 @@ def total_ratio(teacher, kept_layers: int) -> float:
     row = parameter_breakdown(teacher)
     dropped = row["encoder"] * (1 - kept_layers / teacher.config.num_hidden_layers)
     return (row["total"] - dropped) / row["total"]
+
+
+TEMPERATURE_PREDICTION = "smaller"
+"""Exercise 4's reference prediction: at T = 4 every ratio of two probabilities is the T = 1
+ratio to the power 1/4, nearer 1, so the neighbouring star's lead over the far stars shrinks."""

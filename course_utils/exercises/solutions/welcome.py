@@ -43,3 +43,8 @@ def fooling_review(analyzer):
     predicted = analyzer.predict_polarity([text for text, _ in CANDIDATE_REVIEWS])
     return next((text, label) for (text, label), guess in zip(CANDIDATE_REVIEWS, predicted)
                 if guess != label and vader_label(text) == label)
+
+
+TRUNCATION_PREDICTION = "more"
+"""Exercise 4's reference prediction: 16 tokens are about the first dozen words, and a review
+often states its verdict later (the teacher fell from 89% to 71% on validation)."""
