@@ -110,7 +110,7 @@ class VariantResult:
 
 def measure_variants(analyzers: dict, splits, peaks: dict[str, float],
                      reference: str = "teacher-fp32", latency_reviews: int = 20,
-                     repeats: int = 3, profiles: dict | None = None) -> dict[str, VariantResult]:
+                     repeats: int = 2, profiles: dict | None = None) -> dict[str, VariantResult]:
     """Every variant of ``analyzers`` (name: analyzer), measured in this run on the test and
     challenge reviews. ``peaks``: the machine's FLOP rate per number format
     (:func:`machine.machine_peaks`) for the share of peak. Throughput: every other test
@@ -224,7 +224,7 @@ def _flop_rate(analyzer, texts, seconds: float, name: str, peaks: dict) -> dict[
     return {"gflops_per_s": rate / 1e9, "share_of_peak": rate / peak}
 
 
-def padding_and_speed(analyzer_for, texts, settings: dict[str, dict], repeats: int = 3,
+def padding_and_speed(analyzer_for, texts, settings: dict[str, dict], repeats: int = 2,
                       warmup: int = 0):
     """Throughput of one model under several batching ``settings`` (name: ``batch_size``
     and/or ``token_budget``), measured round-robin, with each setting's padding share and
