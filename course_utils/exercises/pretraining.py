@@ -6,7 +6,7 @@ import random
 
 import torch
 
-from ..pretraining import MASK_PROBABILITY, REPLACEMENT
+from ..pretraining import MASK_PROBABILITY, REPLACEMENT, input_formats
 from . import attempt, feedback
 
 TOLERANCE = 0.01
@@ -59,15 +59,6 @@ LENGTHS = (64, 256)
 """Exercise 2 measures each format at the lesson's 64 tokens and at 256 (RoBERTa used 512)."""
 
 
-def _formats(texts, tokenizer, max_length: int) -> dict:
-    from ..pretraining import pack_sentences, segment_pairs
-
-    return {"SEGMENT-PAIR+NSP": segment_pairs(texts, tokenizer, max_length=max_length),
-            "FULL-SENTENCES": pack_sentences(texts, tokenizer, max_length),
-            "DOC-SENTENCES": pack_sentences(texts, tokenizer, max_length,
-                                            cross_documents=False)}
-
-
 def check_padding_share(solution, texts, tokenizer, prediction: str) -> None:
     """Exercise 2: ``solution(dataset, max_length)``, the share of a batch's positions that
     are padding when every example is padded to ``max_length``, checked on the three formats
@@ -78,7 +69,7 @@ def check_padding_share(solution, texts, tokenizer, prediction: str) -> None:
         return
     truth, wrong = {}, []
     for length in LENGTHS:
-        for name, dataset in _formats(texts, tokenizer, length).items():
+        for name, dataset in input_formats(texts, tokenizer, length).items():
             lengths = [len(ids) for ids in dataset["input_ids"]]
             truth[name, length] = 1 - sum(lengths) / (len(lengths) * length)
             answer = attempt(solution, dataset, length)

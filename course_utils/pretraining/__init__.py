@@ -24,7 +24,13 @@ from .fill_mask import (
     top_predictions,
     word_rank,
 )
-from .formats import format_table, pack_sentences, segment_pairs, topic_only_nsp
+from .formats import (
+    format_table,
+    input_formats,
+    pack_sentences,
+    segment_pairs,
+    topic_only_nsp,
+)
 from .masking import (
     HELDOUT_MASK_SEED,
     MASK_PROBABILITY,
@@ -77,6 +83,7 @@ __all__ = [
     "fill_mask_explorer",
     "fill_mask_table",
     "format_table",
+    "input_formats",
     "load_mlm_model",
     "loss_curves",
     "mask_batch",

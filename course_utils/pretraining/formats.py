@@ -86,6 +86,15 @@ def segment_pairs(texts, tokenizer, max_length: int = 64, seed: int = 0,
     return Dataset.from_list(rows)
 
 
+def input_formats(texts, tokenizer, max_length: int = 64) -> dict[str, Dataset]:
+    """RoBERTa's three input formats (Table 2) built from ``texts``: SEGMENT-PAIR+NSP
+    (:func:`segment_pairs`), FULL-SENTENCES and DOC-SENTENCES (:func:`pack_sentences`,
+    across documents or stopping at each one's end)."""
+    return {"SEGMENT-PAIR+NSP": segment_pairs(texts, tokenizer, max_length=max_length),
+            "FULL-SENTENCES": pack_sentences(texts, tokenizer, max_length),
+            "DOC-SENTENCES": pack_sentences(texts, tokenizer, max_length, cross_documents=False)}
+
+
 def format_table(formats: dict[str, Dataset]) -> pd.DataFrame:
     """Examples and mean real tokens per example of each input format."""
     rows = {}
