@@ -143,9 +143,9 @@ def _lowercase_prediction(right, _):
     from course_utils.exercises.solutions import tokenization as answers
 
     tokenizers = {"WordPiece 30k": _Words(uncased=True), "BPE 30k": _Words(uncased=False)}
-    texts = ["It works well and the price was fair"] * 3  # one capital in nine: 1 in 10 tokens
-    # the stand-in's capitals cost 10%, so the reference's "less" is the mistake here
-    answer = "more" if right else answers.LOWERCASE_PREDICTION
+    texts = ["It " + "works well " * 30]  # one capital in 61 words: 1.6% of the BPE's tokens
+    # wrong: "casing costs a cased BPE a lot"
+    answer = answers.LOWERCASE_PREDICTION if right else "more"
     exercises.check_lowercase_prediction(answer, tokenizers, texts)
 
 

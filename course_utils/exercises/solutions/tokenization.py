@@ -46,6 +46,5 @@ def best_segmentation(text, scores):
 
 
 LOWERCASE_PREDICTION = "less"
-"""Exercise 4's reference prediction: the cased BPE 30k saw capitalised words a tenth as often
-as lower-case ones and still learned the common ones, so lower-casing saves under 1% of its
-tokens on the test reviews."""
+"""Exercise 4's reference prediction: reviews are mostly lower case, so lower-casing them
+saves the cased BPE 30k under 1% of its tokens on the test reviews (0.9%)."""
