@@ -35,6 +35,21 @@ def attempt(solution: Callable, *args, **kwargs):
         return None
 
 
+MORE_OR_LESS = ("more", "less")
+"""The answers of a prediction about the size of an effect, against a stated line."""
+
+
+def predicted(prediction, choices) -> bool:
+    """Has the student written a prediction, one of ``choices``? If not, a nudge to write it
+    first (a predict-then-measure exercise measures only after the prediction)."""
+    if prediction in choices:
+        return True
+    options = (" or ".join(f'"{choice}"' for choice in choices) if len(choices) == 2
+               else "one of " + ", ".join(choices))
+    print(f"⏳ First write your prediction: my_prediction = {options}.")
+    return False
+
+
 def check_reference(check: Callable, answer, *args, **kwargs) -> None:
     """Run ``check(answer, *args, **kwargs)`` on a reference solution's ``answer`` without
     printing its verdict (which would give the answer away); raise :class:`WrongAnswer` if it

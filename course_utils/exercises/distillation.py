@@ -6,7 +6,7 @@ import torch
 
 from ..distillation import distilbert_from_teacher, soft_target_loss, weight_mapping
 from ..models import parameter_breakdown
-from . import attempt, feedback
+from . import attempt, feedback, predicted
 
 
 def check_soft_target_loss(solution) -> None:
@@ -64,8 +64,7 @@ def check_temperature_prediction(prediction: str | None, star_logits, classes, s
     from ..dark_knowledge import near_miss_ratio
     from ..distillation import soften
 
-    if prediction not in DIRECTIONS:
-        print('⏳ First write your prediction: my_prediction = "larger" or "smaller".')
+    if not predicted(prediction, DIRECTIONS):
         return
     ratios = {t: near_miss_ratio(soften(star_logits, t), classes, stars)
               for t in sorted({1.0, 2.0, float(temperature), 8.0})}

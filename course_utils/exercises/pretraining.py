@@ -7,7 +7,7 @@ import random
 import torch
 
 from ..pretraining import MASK_PROBABILITY, REPLACEMENT, input_formats
-from . import attempt, feedback
+from . import attempt, feedback, predicted
 
 TOLERANCE = 0.01
 """Measured rates must be this close to 15% and 80/10/10 (over about 200,000 tokens)."""
@@ -64,8 +64,7 @@ def check_padding_share(solution, texts, tokenizer, prediction: str) -> None:
     are padding when every example is padded to ``max_length``, checked on the three formats
     of ``texts`` at each of :data:`LENGTHS`; then the student's ``prediction`` (the format
     that wastes the most at the longer length) against the measurement."""
-    if prediction not in FORMATS:
-        print(f"⏳ First write your prediction: my_prediction = one of {', '.join(FORMATS)}.")
+    if not predicted(prediction, FORMATS):
         return
     truth, wrong = {}, []
     for length in LENGTHS:

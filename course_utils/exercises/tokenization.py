@@ -10,7 +10,7 @@ from ..tokenization import (
     train_tiny,
     unigram_scores,
 )
-from . import attempt, feedback
+from . import MORE_OR_LESS, attempt, feedback, predicted
 
 MERGE_CORPORA = (TINY_CORPUS, {"hug": 10, "pug": 5, "pun": 12, "bun": 4, "hugs": 5})
 """The merge step is checked on the lesson's tiny corpus and on a second one."""
@@ -82,12 +82,11 @@ def check_best_segmentation(best_segmentation, unigram: CourseTokenizer,
 
 def check_lowercase_prediction(prediction: str | None, tokenizers: dict[str, CourseTokenizer],
                                texts, percent: float = 2) -> None:
-    """Exercise 4: the student's ``prediction`` ("more" or "less"): lower-casing ``texts``
+    """Exercise 4: the student's ``prediction`` (one of :data:`MORE_OR_LESS`): lower-casing ``texts``
     first, do they get shorter in the cased byte-level ``BPE 30k`` by more or less than
     ``percent``? Then the measurement, for each of ``tokenizers`` (the uncased ones lower-case
     anyway, so they must not move)."""
-    if prediction not in ("more", "less"):
-        print('⏳ First write your prediction: my_prediction = "more" or "less".')
+    if not predicted(prediction, MORE_OR_LESS):
         return
     texts = list(texts)
     change = {}
@@ -96,7 +95,7 @@ def check_lowercase_prediction(prediction: str | None, tokenizers: dict[str, Cou
         lowered = sum(len(ids) for ids in tokenizer.ids([t.lower() for t in texts],
                                                         special=False))
         change[name] = 100 * (written - lowered) / written
-    measured = "more" if change["BPE 30k"] > percent else "less"
+    measured = MORE_OR_LESS[0] if change["BPE 30k"] > percent else MORE_OR_LESS[1]
     table = ", ".join(f"{name} {value:.1f}%" for name, value in change.items())
     why = (f"shorter by {table}. The cased BPE spends merges on capitalised words too, but "
            "reviews are mostly lower case, so casing costs it little")

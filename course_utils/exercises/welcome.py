@@ -7,7 +7,7 @@ import torch
 from ..baselines import vader_label
 from ..core.evaluation import accuracy, accuracy_by_group
 from ..core.sentiment import SentimentAnalyzer
-from . import attempt, feedback
+from . import MORE_OR_LESS, attempt, feedback, predicted
 
 
 def check_positive_probability(positive_probability, analyzer: SentimentAnalyzer,
@@ -64,17 +64,13 @@ def check_fooling_review(answer: tuple[str, int] | None, analyzer: SentimentAnal
              "('not bad', 'not great') or a contrast ('I expected to hate it, but...').")
 
 
-SIZES = ("more", "less")
-
-
 def check_truncation_prediction(prediction: str | None, analyzer: SentimentAnalyzer, split,
                                 max_length: int = 16, points: float = 10) -> None:
-    """Exercise 4: the student's ``prediction`` (one of :data:`SIZES`): does the accuracy on
+    """Exercise 4: the student's ``prediction`` (one of :data:`MORE_OR_LESS`): does the accuracy on
     ``split`` fall by more or less than ``points`` when the same model reads only the first
     ``max_length`` tokens of each review? Then the measurement, whole reviews and cut to 64,
     32 and ``max_length`` tokens (an analyzer of ``analyzer``'s type on its model)."""
-    if prediction not in SIZES:
-        print('⏳ First write your prediction: my_prediction = "more" or "less".')
+    if not predicted(prediction, MORE_OR_LESS):
         return
     lengths = (None, 64, 32, max_length)
     scores = {n: accuracy(split["label"], type(analyzer)(analyzer.model, analyzer.tokenizer,
@@ -82,7 +78,7 @@ def check_truncation_prediction(prediction: str | None, analyzer: SentimentAnaly
                           .predict_polarity(split["text"])).value
               for n in lengths}
     fall = 100 * (scores[None] - scores[max_length])
-    measured = SIZES[0] if fall > points else SIZES[1]
+    measured = MORE_OR_LESS[0] if fall > points else MORE_OR_LESS[1]
     table = ", ".join(f"{'whole' if n is None else n}: {s:.0%}" for n, s in scores.items())
     why = (f"a fall of {fall:.0f} points ({table}). Many reviews say early what they think, "
            "so 64 tokens lose little; the first dozen words miss every verdict that comes "
