@@ -3,7 +3,7 @@
 import pytest
 
 from course_utils import application as app
-from course_utils.core.evaluation import accuracy
+from course_utils.core.evaluation import accuracy, difference
 from course_utils.core.measurement import Timing
 from course_utils.core.sentiment import SentimentAnalyzer
 from course_utils.models import load_tokenizer
@@ -63,12 +63,21 @@ def test_review_flops_count_each_review_at_its_own_length(classifier):
     assert app.review_flops(config, [9, 9]) == 631_296
 
 
-def _result(right: int, speed: float, weights: float, peak: float) -> app.VariantResult:
-    truth = [1] * 90 + [0] * 90
-    predicted = [1] * right + [0] * (90 - right) + [0] * 90
+TRUTH = [1] * 50 + [0] * 50  # validation: 100 reviews, as the corpus has
+
+
+def _result(wrong: int, speed: float, weights: float, peak: float) -> app.VariantResult:
+    """A variant wrong on the first ``wrong`` validation reviews, where the teacher (wrong on
+    the first 10) is wrong too as far as they overlap: paired with it, it loses
+    ``wrong - 10`` reviews and disagrees on no other."""
+    chosen = [1 - y if i < wrong else y for i, y in enumerate(TRUTH)]
+    teacher = [1 - y if i < 10 else y for i, y in enumerate(TRUTH)]
+    predicted = [1] * 90 + [0] * 90
     timing = Timing.of([1 / speed] * 3)
     return app.VariantResult(
-        test=accuracy(truth, predicted), challenge=accuracy(truth, predicted),
+        validation=accuracy(TRUTH, chosen),
+        vs_reference=difference(TRUTH, teacher, chosen, app.MARGIN),
+        test=accuracy(predicted, predicted), challenge=accuracy(predicted, predicted),
         predicted=tuple(predicted), timing=timing, latency=timing, reviews_per_s=speed,
         agrees_with_teacher=1.0, agrees_with_its_fp32=1.0, runs_on="cpu", gflops_per_s=1.0,
         share_of_peak=0.1, weights_mb=weights, on_disk_mb=weights,
@@ -76,24 +85,33 @@ def _result(right: int, speed: float, weights: float, peak: float) -> app.Varian
 
 
 def _results():
-    """Four variants: the reference, a faster one inside its interval, a smaller one inside
-    it, and a fast one far outside it."""
-    return {"teacher-fp32": _result(70, 100.0, 80.0, 600),
-            "student-int8": _result(68, 300.0, 50.0, 550),
-            "student-onnx-int8": _result(67, 250.0, 17.0, 560),
-            "vader": _result(30, 5000.0, 0.4, 270)}
+    """Five variants: the reference; a faster one that loses 1 validation review (shown
+    within 5 points); a smaller one that loses 1; a faster and smaller one that loses 3
+    (within 5 points, perhaps, but not shown so on 100 reviews); the lexicon, far worse."""
+    return {"teacher-fp32": _result(10, 100.0, 80.0, 600),
+            "teacher-int8": _result(11, 300.0, 22.0, 550),
+            "teacher-onnx-int8": _result(11, 250.0, 19.0, 560),
+            "student-int8": _result(13, 900.0, 10.0, 500),
+            "vader": _result(40, 5000.0, 0.4, 270)}
 
 
-def test_each_team_picks_by_its_rule_within_the_teachers_interval():
+def test_each_team_picks_on_validation_by_its_rule_and_margin():
     results = _results()
-    assert set(app.within_reference(results)) == {"teacher-fp32", "student-int8",
-                                                  "student-onnx-int8"}
-    picks = app.decisions(results)["pick"]
-    assert picks["accuracy first"] == "teacher-fp32"  # the fp32 rows only
-    assert picks["one budget CPU server"] == "student-int8"  # vader is faster, but outside
-    assert picks["on the device"] == "student-onnx-int8"
+    assert set(app.within_margin(results)) == {"teacher-fp32", "teacher-int8",
+                                               "teacher-onnx-int8"}
+    assert results["student-int8"].vs_reference.low < -app.MARGIN < results[
+        "teacher-int8"].vs_reference.low  # 3 reviews lost: not shown within 5 points
+    picks = app.decisions(results, [1] * 90 + [0] * 90)
+    assert picks["pick"]["accuracy first"] == "teacher-fp32"  # the fp32 rows only
+    assert picks["pick"]["one budget CPU server"] == "teacher-int8"  # faster ones: not shown
+    assert picks["pick"]["on the device"] == "teacher-onnx-int8"
+    assert picks.loc["on the device", "test accuracy (reported once)"] == str(
+        results["teacher-onnx-int8"].test)
+    assert picks.loc["on the device", "vs teacher on test"].startswith("+0.0 points (n=180")
     table = app.variants_table(results)
-    assert table.loc["vader", "test accuracy"] == str(results["vader"].test)
+    assert table.loc["vader", "validation accuracy"] == str(results["vader"].validation)
+    assert table.loc["student-int8", "vs teacher (points, 95% CI)"] == "-3 (-7.2 to +1.3)"
+    assert "test accuracy" not in table  # reported once, for the picks
     assert table.loc["vader", "peak MB (fresh process)"] == 270
 
 
@@ -101,11 +119,11 @@ def test_the_server_and_the_device_pick_among_the_cpu_rows_only():
     """A GPU row faster and smaller than every CPU row is the accuracy team's to take, never
     the budget server's or the device's (neither has a GPU)."""
     results = _results()
-    results["student-cuda-fp16"] = _result(68, 9000.0, 10.0, 550)
-    results["teacher-cuda-fp32"] = _result(70, 8000.0, 80.0, 600)
-    picks = app.decisions(results)["pick"]
-    assert picks["one budget CPU server"] == "student-int8"
-    assert picks["on the device"] == "student-onnx-int8"
+    results["teacher-cuda-fp16"] = _result(10, 9000.0, 10.0, 550)
+    results["teacher-cuda-fp32"] = _result(10, 8000.0, 80.0, 600)
+    picks = app.decisions(results, [1] * 90 + [0] * 90)["pick"]
+    assert picks["one budget CPU server"] == "teacher-int8"
+    assert picks["on the device"] == "teacher-onnx-int8"
     assert picks["accuracy first"] == "teacher-cuda-fp32"  # as accurate, faster: any device
     assert app.fp32_of("student-cuda-fp16") == "student-cuda-fp32"
     assert app.fp32_of("student-int8") == "student-fp32" and app.fp32_of("vader") is None
@@ -113,7 +131,8 @@ def test_the_server_and_the_device_pick_among_the_cpu_rows_only():
 
 def test_the_pareto_front_drops_what_another_beats_on_both():
     front = set(app.pareto_front(_results()))
-    assert front == {"teacher-fp32", "student-int8", "vader"}  # onnx-int8: slower, less right
+    # teacher-onnx-int8: slower than teacher-int8 and no more accurate
+    assert front == {"teacher-fp32", "teacher-int8", "student-int8", "vader"}
 
 
 @pytest.mark.slow
@@ -157,11 +176,16 @@ def test_measure_variants_times_half_the_test_reviews_and_scores_all_in_order():
     timed passes score only the timed half."""
     test = {"text": [f"review {i}" for i in range(20)], "label": [i % 2 for i in range(20)]}
     challenge = {"text": ["hard one", "hard two"], "label": [1, 0]}
-    oracle = _Oracle(dict(zip(test["text"] + challenge["text"], test["label"] + challenge["label"])))
-    results = app.measure_variants({"vader": oracle}, {"test": test, "challenge": challenge},
+    validation = {"text": ["held out", "chosen on", "third"], "label": [0, 1, 1]}
+    splits = {"validation": validation, "test": test, "challenge": challenge}
+    oracle = _Oracle({t: y for split in splits.values()
+                      for t, y in zip(split["text"], split["label"])})
+    results = app.measure_variants({"vader": oracle}, splits,
                                    peaks={}, reference="vader", latency_reviews=4, repeats=3)
     result = results["vader"]
     assert result.test.value == 1.0 and result.predicted == tuple(test["label"])
-    assert oracle.scored[:5] == [2, 10, 10, 10, 10]  # challenge, untimed half, 3 timed passes
+    assert result.validation.value == 1.0 and result.vs_reference.value == 0
+    # challenge, validation, untimed half, 3 timed passes
+    assert oracle.scored[:6] == [2, 3, 10, 10, 10, 10]
     assert app.timed_half(test["text"]) == test["text"][::2]
     assert len(result.timing.times) == 3 and result.reviews_per_s == 10 / result.timing.median

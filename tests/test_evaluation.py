@@ -7,6 +7,7 @@ import pytest
 from course_utils.core import evaluation
 from course_utils.core.evaluation import (
     accuracy,
+    difference,
     mcnemar,
     retention,
     wilson_interval,
@@ -47,6 +48,29 @@ def test_mcnemar_counts_discordant_pairs_and_tests_them_exactly():
     assert not mcnemar(truth, a, [1] * 11 + [0] * 19).significant
     with pytest.raises(ValueError, match="predictions"):
         mcnemar(truth, a, b[:3])
+
+
+def test_difference_is_paired_and_adjusted_where_two_models_rarely_disagree():
+    """Bonett and Price's interval by hand: 100 reviews, the other model loses 3 and gains
+    none: (0 + 1) / 102 - (3 + 1) / 102 = -2.9 points, +/- 1.96 sqrt((5 / 102 - 0.029^2) / 102)
+    = 4.3: -7.2 to +1.3, so it is not shown within 5 points. Two models that never disagree
+    still get an interval (+/- 2.7 points on 100 reviews): 100 reviews cannot show a margin
+    under that. The models' shared errors do not widen it (paired)."""
+    truth = [1] * 100
+    teacher = [0] * 10 + [1] * 90
+    lost_three = [0] * 13 + [1] * 87
+    d = difference(truth, teacher, lost_three, margin=0.05)
+    assert d.value == pytest.approx(-0.03) and d.n == 100
+    assert (round(d.low, 3), round(d.high, 3)) == (-0.072, 0.013)
+    assert not d.non_inferior and "not shown within 5 points" in str(d)
+    assert difference(truth, teacher, lost_three, margin=0.08).non_inferior
+    same = difference(truth, teacher, teacher, margin=0.05)
+    assert (round(same.low, 3), round(same.high, 3)) == (-0.027, 0.027) and same.non_inferior
+    assert not difference(truth, teacher, teacher, margin=0.02).non_inferior
+    with pytest.raises(ValueError, match="predictions"):
+        difference(truth, teacher, lost_three[:-1], margin=0.05)
+    with pytest.raises(ValueError, match="0.05 is 5 points"):
+        difference(truth, teacher, lost_three, margin=5)
 
 
 def test_retention_interval_is_paired_and_rejects_a_clearly_worse_student():

@@ -310,6 +310,28 @@ def _fourth_team(right, _):
                                 results)
 
 
+class _Answers:
+    """A stand-in analyzer: the polarity it gives each text."""
+
+    def __init__(self, answers: dict):
+        self.answers = answers
+
+    def predict_polarity(self, texts):
+        return [self.answers[t] for t in texts]
+
+
+def _fewer_reviews_prediction(right, _):
+    from course_utils.exercises import application as exercises
+    from course_utils.exercises.solutions import application as answers
+
+    validation = {"text": [f"review {i}" for i in range(100)], "label": [i % 2 for i in range(100)]}
+    truth = dict(zip(validation["text"], validation["label"]))
+    analyzers = {"teacher-fp32": _Answers(truth), "teacher-int8": _Answers(truth)}  # a copy
+    # wrong: "a variant that never changes an answer is always within the margin"
+    answer = answers.FEWER_REVIEWS_PREDICTION if right else "yes"
+    exercises.check_fewer_reviews_prediction(answer, analyzers, validation)
+
+
 def test_the_fourth_team_accepts_what_the_challenge_set_cannot_tell_apart():
     """06 exercise 2: 78 and 79 of 135 hard reviews are the same within noise (both fit in
     40 MB); 60 of 135 is worse beyond chance; 84 does not fit."""
@@ -344,6 +366,7 @@ CHECKERS = {
     "05 lowercase_prediction": _lowercase_prediction,
     "06 budget_batches": _budget_batches,
     "06 fourth_team": _fourth_team,
+    "06 fewer_reviews_prediction": _fewer_reviews_prediction,
 }
 """Each runs its checker on the reference solution's answer (``right=True``) or on a
 plausible mistake (``right=False``)."""

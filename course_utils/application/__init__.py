@@ -8,9 +8,10 @@
 """
 
 from .baseline import analyze_sentiment, pipeline_labels, seed_loop, text_classifier
-from .choose import TEAMS, Team, decisions, pareto_front, plot_pareto, within_reference
+from .choose import TEAMS, Team, decisions, pareto_front, plot_pareto, within_margin
 from .machine import machine_peaks, matmul_rate, review_flops
 from .measure import (
+    MARGIN,
     SERVER_IMPORTS,
     VariantResult,
     fp32_of,
@@ -22,8 +23,8 @@ from .measure import (
     variants_table,
 )
 
-__all__ = ["SERVER_IMPORTS", "TEAMS", "Team", "VariantResult", "analyze_sentiment",
+__all__ = ["MARGIN", "SERVER_IMPORTS", "TEAMS", "Team", "VariantResult", "analyze_sentiment",
            "decisions", "fp32_of", "fresh_profiles", "load_and_score", "machine_peaks",
            "matmul_rate", "measure_variants", "padding_and_speed", "pareto_front",
            "pipeline_labels", "plot_pareto", "review_flops", "seed_loop", "text_classifier",
-           "timed_half", "variants_table", "within_reference"]
+           "timed_half", "variants_table", "within_margin"]

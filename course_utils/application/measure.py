@@ -1,5 +1,6 @@
-"""Every variant measured on the same reviews in one run: accuracy, agreement, latency,
-throughput, achieved FLOP rate, memory and size (lesson 06's table)."""
+"""Every variant measured on the same reviews in one run: accuracy on validation (what the
+teams choose by) and on test (reported once, for the picks), agreement, latency, throughput,
+achieved FLOP rate, memory and size (lesson 06's table)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from functools import partial
 
 import pandas as pd
 
-from ..core.evaluation import Accuracy, accuracy, score
+from ..core.evaluation import Accuracy, Difference, accuracy, difference, score
 from ..core.inference import model_device
 from ..core.measurement import (
     MB,
@@ -40,6 +41,11 @@ def load_and_score(name: str, texts: list[str]) -> dict[str, float]:
     analyzer.predict_polarity(texts)
     return loaded
 
+
+MARGIN = 0.05
+"""Lesson 06's non-inferiority margin: the budget server and the device accept a variant that
+loses at most 5 points of accuracy against the fp32 teacher, shown on the validation reviews
+(:func:`core.evaluation.difference`)."""
 
 PROFILE_REVIEWS = 16
 """How many of the texts a fresh process scores: the longest (here about 200 tokens and up),
@@ -91,6 +97,8 @@ def _sizes(analyzer) -> dict[str, float]:
 class VariantResult:
     """One variant measured in this run (:func:`measure_variants`)."""
 
+    validation: Accuracy
+    vs_reference: Difference  # on validation: its accuracy minus the reference's, paired
     test: Accuracy
     challenge: Accuracy
     predicted: tuple[int, ...]  # on the test reviews, in their order
@@ -110,20 +118,25 @@ class VariantResult:
 
 def measure_variants(analyzers: dict, splits, peaks: dict[str, float],
                      reference: str = "teacher-fp32", latency_reviews: int = 20,
-                     repeats: int = 2, profiles: dict | None = None) -> dict[str, VariantResult]:
-    """Every variant of ``analyzers`` (name: analyzer), measured in this run on the test and
-    challenge reviews. ``peaks``: the machine's FLOP rate per number format
-    (:func:`machine.machine_peaks`) for the share of peak. Throughput: every other test
+                     repeats: int = 2, profiles: dict | None = None,
+                     margin: float = MARGIN) -> dict[str, VariantResult]:
+    """Every variant of ``analyzers`` (name: analyzer), measured in this run on the
+    validation, test and challenge reviews. On validation, each variant's accuracy is also
+    compared with the ``reference``'s on the same reviews, against the non-inferiority
+    ``margin`` (what the teams choose by). ``peaks``: the machine's FLOP rate per number
+    format (:func:`machine.machine_peaks`) for the share of peak. Throughput: every other test
     review (:func:`timed_half`, the lesson's race) scored round-robin across the variants,
-    ``repeats`` times (the challenge pass before is the warm-up); the other half is scored in
-    one pass, and the test accuracy is that of both halves' predictions. ``profiles``: each
-    variant's fresh-process profile (:func:`fresh_profiles`), kept with it.
+    ``repeats`` times (the challenge and validation passes before are the warm-up); the other
+    half is scored in one pass, and the test accuracy is that of both halves' predictions.
+    ``profiles``: each variant's fresh-process profile (:func:`fresh_profiles`), kept with it.
     :func:`variants_table` shows the results."""
-    test, challenge = splits["test"], splits["challenge"]
+    validation, test, challenge = splits["validation"], splits["test"], splits["challenge"]
     texts = list(test["text"])
     timed, untimed = timed_half(texts), texts[1::2]
     on_challenge = {name: score(a, challenge["text"], challenge["label"])  # also the warm-up
                     for name, a in analyzers.items()}
+    chosen_on = {name: score(a, validation["text"], validation["label"])
+                 for name, a in analyzers.items()}
     rest = {name: a.predict_polarity(untimed) for name, a in analyzers.items()}
     half: dict[str, list[int]] = {}  # the timed passes' own predictions, scored below
     timings = interleaved_calls(
@@ -137,6 +150,9 @@ def measure_variants(analyzers: dict, splits, peaks: dict[str, float],
         own = predicted.get(fp32_of(name)) if fp32_of(name) != name else None
         seconds = timings[name].median
         results[name] = VariantResult(
+            validation=chosen_on[name].accuracy,
+            vs_reference=difference(validation["label"], chosen_on[reference].predicted,
+                                    chosen_on[name].predicted, margin),
             test=accuracy(test["label"], predicted[name]),
             challenge=on_challenge[name].accuracy, predicted=tuple(predicted[name]),
             timing=timings[name],
@@ -169,10 +185,15 @@ def _interleaved(even: list, odd: list) -> list:
 
 
 def variants_table(results: dict[str, VariantResult]) -> pd.DataFrame:
-    """The results as a table to read: one row per variant (accuracies with n and their 95%
-    interval, times in ms, sizes in MB, the fresh-process profile where there is one)."""
+    """The results as a table to read: one row per variant (the validation accuracy with n
+    and its 95% interval, and its paired difference from the reference's; times in ms, sizes
+    in MB, the fresh-process profile where there is one). No test accuracy: the teams choose
+    on validation, and the test accuracy of each pick is reported once
+    (:func:`choose.decisions`)."""
     rows = {name: {
-        "test accuracy": str(r.test), "challenge accuracy": str(r.challenge),
+        "validation accuracy": str(r.validation),
+        "vs teacher (points, 95% CI)": _points(r.vs_reference),
+        "challenge accuracy": str(r.challenge),
         "agrees with teacher fp32": round(r.agrees_with_teacher, 3),
         "agrees with its fp32": round(r.agrees_with_its_fp32, 3),
         "latency p50 ms": round(r.latency.median * 1e3, 1),
@@ -184,6 +205,10 @@ def variants_table(results: dict[str, VariantResult]) -> pd.DataFrame:
         **{k: round(v, 2 if k == "load s" else 0) for k, v in r.profile.items()}}
         for name, r in results.items()}
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def _points(d: Difference) -> str:
+    return f"{d.value * 100:+.0f} ({d.low * 100:+.1f} to {d.high * 100:+.1f})"
 
 
 def fp32_of(name: str) -> str | None:

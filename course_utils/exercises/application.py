@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import random
 
+from ..application.measure import MARGIN
+from ..core.evaluation import difference
 from ..core.inference import length_batches
-from . import attempt, feedback
+from . import attempt, feedback, predicted
 
 
 def _cases() -> list[tuple[list[int], int]]:
@@ -78,3 +80,28 @@ def check_fourth_team(answer: str | None, results) -> None:
              f"{answer} has {r.weights_mb:.1f} MB of weights and {r.challenge.value:.1%} on "
              "the challenge reviews: keep the variants within 40 MB first, then those whose "
              "challenge answers a paired test (McNemar) cannot tell from the best one's.")
+
+
+YES_OR_NO = ("yes", "no")
+
+
+def check_fewer_reviews_prediction(prediction: str | None, analyzers: dict, validation,
+                                   variant: str = "teacher-int8", keep: int = 2) -> None:
+    """Exercise 3: the student's ``prediction`` (one of :data:`YES_OR_NO`): on every
+    ``keep``-th validation review only (50 of 100), is ``variant`` still shown to lose at most
+    the margin against the fp32 teacher? Then the measurement: both models score those
+    reviews, and a copy of the teacher shows the narrowest interval so few reviews allow."""
+    if not predicted(prediction, YES_OR_NO):
+        return
+    texts, labels = list(validation["text"])[::keep], list(validation["label"])[::keep]
+    teacher = analyzers["teacher-fp32"].predict_polarity(texts)
+    measured = difference(labels, teacher, analyzers[variant].predict_polarity(texts), MARGIN)
+    copy = difference(labels, teacher, teacher, MARGIN)
+    answer = YES_OR_NO[0] if measured.non_inferior else YES_OR_NO[1]
+    why = (f"on {len(texts)} reviews, {variant}: {measured}. Even a copy of the teacher, which "
+           f"disagrees on none, gets {copy.low * 100:+.1f} to {copy.high * 100:+.1f}: "
+           f"{'not ' if not copy.non_inferior else ''}narrow enough for "
+           f"{MARGIN * 100:.0f} points. A margin needs enough reviews before any model can meet "
+           "it, however close it is")
+    feedback(prediction == answer, f"{answer}, as you predicted: {why}.",
+             f"you predicted {prediction}; measured {why}.")

@@ -6,7 +6,7 @@ import random
 
 import torch
 
-from ..pretraining import MASK_PROBABILITY, REPLACEMENT, input_formats
+from ..pretraining import INPUT_FORMATS, MASK_PROBABILITY, REPLACEMENT, input_formats
 from . import attempt, feedback, predicted
 
 TOLERANCE = 0.01
@@ -54,7 +54,6 @@ def check_static_masking(solution, tokenizer) -> None:
              "0.15, then replace by [MASK] with 0.8, by a random id with 0.1, keep with 0.1.")
 
 
-FORMATS = ("SEGMENT-PAIR+NSP", "FULL-SENTENCES", "DOC-SENTENCES")
 LENGTHS = (64, 256)
 """Exercise 2 measures each format at the lesson's 64 tokens and at 256 (RoBERTa used 512)."""
 
@@ -64,7 +63,7 @@ def check_padding_share(solution, texts, tokenizer, prediction: str) -> None:
     are padding when every example is padded to ``max_length``, checked on the three formats
     of ``texts`` at each of :data:`LENGTHS`; then the student's ``prediction`` (the format
     that wastes the most at the longer length) against the measurement."""
-    if not predicted(prediction, FORMATS):
+    if not predicted(prediction, INPUT_FORMATS):
         return
     truth, wrong = {}, []
     for length in LENGTHS:
@@ -77,9 +76,9 @@ def check_padding_share(solution, texts, tokenizer, prediction: str) -> None:
             if abs(float(answer) - truth[name, length]) > 1e-6:
                 wrong.append(f"{name} at {length}")
     longest = LENGTHS[-1]
-    worst = max(FORMATS, key=lambda name: truth[name, longest])
+    worst = max(INPUT_FORMATS, key=lambda name: truth[name, longest])
     shares = "; ".join(f"{name} " + " -> ".join(f"{truth[name, n]:.0%}" for n in LENGTHS)
-                       for name in FORMATS)
+                       for name in INPUT_FORMATS)
     verdict = ("your prediction was right" if prediction == worst else
                f"you predicted {prediction}: the measurement says otherwise")
     feedback(not wrong, f"padding at {' -> '.join(map(str, LENGTHS))} tokens: {shares}. "

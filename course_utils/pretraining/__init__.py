@@ -25,6 +25,7 @@ from .fill_mask import (
     word_rank,
 )
 from .formats import (
+    INPUT_FORMATS,
     format_table,
     input_formats,
     pack_sentences,
@@ -67,6 +68,7 @@ __all__ = [
     "HEAD_WARM_UP",
     "HELDOUT_MASK_SEED",
     "HELDOUT_REVIEWS",
+    "INPUT_FORMATS",
     "MASK_PROBABILITY",
     "MLM_REVIEWS",
     "PAPER_BATCHES",

@@ -86,13 +86,19 @@ def segment_pairs(texts, tokenizer, max_length: int = 64, seed: int = 0,
     return Dataset.from_list(rows)
 
 
+INPUT_FORMATS = ("SEGMENT-PAIR+NSP", "FULL-SENTENCES", "DOC-SENTENCES")
+"""RoBERTa's names for the three input formats of its Table 2, in :func:`input_formats`'
+order."""
+
+
 def input_formats(texts, tokenizer, max_length: int = 64) -> dict[str, Dataset]:
-    """RoBERTa's three input formats (Table 2) built from ``texts``: SEGMENT-PAIR+NSP
-    (:func:`segment_pairs`), FULL-SENTENCES and DOC-SENTENCES (:func:`pack_sentences`,
-    across documents or stopping at each one's end)."""
-    return {"SEGMENT-PAIR+NSP": segment_pairs(texts, tokenizer, max_length=max_length),
-            "FULL-SENTENCES": pack_sentences(texts, tokenizer, max_length),
-            "DOC-SENTENCES": pack_sentences(texts, tokenizer, max_length, cross_documents=False)}
+    """RoBERTa's three input formats (Table 2, :data:`INPUT_FORMATS`) built from ``texts``:
+    SEGMENT-PAIR+NSP (:func:`segment_pairs`), FULL-SENTENCES and DOC-SENTENCES
+    (:func:`pack_sentences`, across documents or stopping at each one's end)."""
+    pairs, full, doc = INPUT_FORMATS
+    return {pairs: segment_pairs(texts, tokenizer, max_length=max_length),
+            full: pack_sentences(texts, tokenizer, max_length),
+            doc: pack_sentences(texts, tokenizer, max_length, cross_documents=False)}
 
 
 def format_table(formats: dict[str, Dataset]) -> pd.DataFrame:

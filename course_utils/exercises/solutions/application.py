@@ -20,3 +20,9 @@ def fourth_team(results) -> str:
     accuracy (any that a paired test cannot tell from it would do as well)."""
     small = {name: r for name, r in results.items() if r.weights_mb <= 40}
     return max(small, key=lambda name: small[name].challenge.value)
+
+
+FEWER_REVIEWS_PREDICTION = "no"
+"""Exercise 3: on 50 reviews, even a copy of the teacher gets an interval of +/- 5.3 points
+(Bonett and Price: 1.96 x sqrt(2) / 52), so nothing can be shown within 5: the teacher's int8
+is not, however few answers it changes."""
