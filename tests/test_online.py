@@ -406,7 +406,7 @@ def test_lesson_06_measures_the_sst2_rows(hub, online):
     assert list(table) == ["sst2-distilbert", "sst2-roberta", "sst2-albert", "sst2-bert", "vader"]
     for name in ("sst2-distilbert", "sst2-roberta", "sst2-albert", "sst2-bert"):
         row = table[name]
-        assert "(n=180" in row["test accuracy"] and "(n=135" in row["challenge accuracy"]
+        assert "(n=100" in row["validation accuracy"] and "(n=135" in row["challenge accuracy"]
         assert row["runs on"] == "cpu" and row["weights MB"] > 0 and row["reviews/s"] > 0
     assert rows["front"] and set(rows["front"]) <= set(table)
 
