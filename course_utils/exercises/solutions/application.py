@@ -24,5 +24,4 @@ def fourth_team(results) -> str:
 
 FEWER_REVIEWS_PREDICTION = "no"
 """Exercise 3: on 25 reviews, even a copy of the teacher gets an interval of +/- 10.3 points
-(Bonett and Price: 1.96 x sqrt(2) / 27), so nothing can be shown within 8: the teacher's int8
-is not, however few answers it changes."""
+(Bonett and Price: 1.96 x sqrt(2) / 27): not within 8 points."""
