@@ -316,3 +316,50 @@ def test_the_masking_control_draws_one_static_mask_per_epoch(monkeypatch):
     assert list(models) == ["static", "dynamic", pt.FRESH_STATIC]
     assert seen == {("static", 2): 6, ("dynamic", 1): 6, ("static", 6): 6}
     assert list(curves.columns.get_level_values(0).unique()) == list(models)
+
+
+class _ReadsTheClue(torch.nn.Module):
+    """A stand-in MLM that answers "lasts" at every [MASK] when "battery" is in its input
+    (it reads the context) or, with ``frequencies``, whatever the input (it does not)."""
+
+    def __init__(self, tokenizer, frequencies: bool = False):
+        super().__init__()
+        self.mask_id, self.vocab, self.frequencies = (tokenizer.mask_token_id,
+                                                      tokenizer.vocab_size, frequencies)
+        self.clue, self.answer = tokenizer.convert_tokens_to_ids(["battery", "lasts"])
+        self.unused = torch.nn.Parameter(torch.zeros(1))  # gives the model a device
+
+    def forward(self, input_ids, **_):
+        logits = torch.zeros(*input_ids.shape, self.vocab)
+        reads = (input_ids == self.clue).any(dim=1, keepdim=True) | self.frequencies  # per row
+        logits[..., self.answer] = torch.where((input_ids == self.mask_id) & reads, 20.0, 0.0)
+        return SimpleNamespace(logits=logits)
+
+
+def test_context_gain_tells_a_reader_of_context_from_a_frequency_model(tokenizer):
+    blanks = []
+    for text in ("The battery [MASK] all day.", "My battery [MASK] a week.", "This battery [MASK].",
+                 "Its battery [MASK] well.", "The new battery [MASK] long.", "It [MASK]."):
+        ids = tokenizer(text.replace("[MASK]", tokenizer.mask_token))["input_ids"]
+        blanks.append({"input_ids": ids, "labels": [
+            tokenizer.convert_tokens_to_ids("lasts") if i == tokenizer.mask_token_id else -100
+            for i in ids]})
+    reader = pt.context_gain(_ReadsTheClue(tokenizer), tokenizer, blanks, batch_size=4)
+    assert reader.blocks == 6 and reader.low > 0  # "It [MASK]." has no clue: a spread
+    assert reader.value == pytest.approx(5 / 6 * torch.log(torch.tensor(30522.0)).item(),
+                                         abs=0.01)
+    assert "nats" in str(reader) and "perplexity" in str(reader)
+    frequencies = pt.context_gain(_ReadsTheClue(tokenizer, frequencies=True), tokenizer, blanks)
+    assert frequencies.value == 0 and not frequencies.low > 0
+    with pytest.raises(ValueError, match="at least 2 blocks"):
+        pt.context_gain(_ReadsTheClue(tokenizer), tokenizer, blanks[:1])
+
+
+def test_context_gain_is_the_same_through_the_fast_path(tokenizer, tiny_mlm, texts):
+    blanks = pt.static_masks(pt.pack_sentences(list(texts[:12]), tokenizer, 64), tokenizer)
+    plain = BertForMaskedLM(tiny_mlm.config).eval()
+    plain.load_state_dict(tiny_mlm.state_dict())
+    fast, slow = (pt.context_gain(m, tokenizer, blanks, batch_size=5) for m in (tiny_mlm, plain))
+    assert fast.blocks == slow.blocks >= 2
+    for field in ("with_context", "without_context", "low", "high"):
+        assert getattr(fast, field) == pytest.approx(getattr(slow, field), abs=1e-4)

@@ -17,7 +17,9 @@ blank) and ``paper`` (the paper's tables).
 
 from .figures import plot_loss_curves, plot_mask_grid
 from .fill_mask import (
+    ContextGain,
     check_masked_text,
+    context_gain,
     fill_mask_explorer,
     fill_mask_table,
     online_fill_mask,
@@ -77,10 +79,12 @@ __all__ = [
     "PAPER_MASKING",
     "REPLACEMENT",
     "STATIC_COPIES",
+    "ContextGain",
     "FixedMasks",
     "MLMSettings",
     "MaskedPositionsLM",
     "check_masked_text",
+    "context_gain",
     "curve_summary",
     "fill_mask_explorer",
     "fill_mask_table",

@@ -3,8 +3,12 @@ of models side by side, and a live widget (ipywidgets imported when it is built)
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
 import pandas as pd
 import torch
+import torch.nn.functional as F
 
 from ..core.inference import model_device
 
@@ -101,3 +105,79 @@ def online_fill_mask(sentences: dict[str, str | None]) -> pd.DataFrame:
     models = {name: (load_pretrained(name, AutoModelForMaskedLM), load_tokenizer(name))
               for name in ("bert-base-uncased", "roberta-base")}
     return fill_mask_table(models, sentences)
+
+
+@dataclass(frozen=True)
+class ContextGain:
+    """What the words around a blank are worth to an MLM on held-out blanks: the mean loss
+    per blank (nats) with the context as it is, and with every other word masked too; the
+    gain (their difference) with a 95% t interval over the held-out blocks."""
+
+    with_context: float
+    without_context: float
+    low: float
+    high: float
+    blocks: int
+
+    @property
+    def value(self) -> float:
+        return self.without_context - self.with_context
+
+    def __str__(self) -> str:
+        return (f"{self.value:.2f} nats (95% CI {self.low:.2f} to {self.high:.2f}, "
+                f"{self.blocks} blocks); perplexity {math.exp(self.with_context):.0f} with the "
+                f"context, {math.exp(self.without_context):.0f} without")
+
+
+def _blank_logits(model, input_ids, attention_mask, labels) -> torch.Tensor:
+    """Logits at the blanks (``labels`` != -100), row by row, on the CPU in fp32. The course's
+    :class:`~.model.MaskedPositionsLM` projects onto the vocabulary at the blanks only when it
+    gets ``labels`` (several times faster on a CPU); any other masked LM at every position."""
+    from .model import MaskedPositionsLM
+
+    if isinstance(model, MaskedPositionsLM):
+        return model(input_ids=input_ids, attention_mask=attention_mask,
+                     labels=labels).logits.float().cpu()
+    logits = model(input_ids=input_ids, attention_mask=attention_mask).logits
+    return logits[labels != -100].float().cpu()
+
+
+@torch.inference_mode()
+def context_gain(model, tokenizer, masked, batch_size: int = 16) -> ContextGain:
+    """:class:`ContextGain` of ``model`` on ``masked`` (examples with ``input_ids`` and
+    ``labels``, as :func:`masking.static_masks` makes them): each block is scored twice on the
+    same blanks, as masked, then with every ordinary token masked (only the special tokens
+    left), so the second loss is what the model knows without reading the review."""
+    from scipy.stats import ttest_1samp
+
+    model.eval()
+    device = model_device(model)
+    examples = [e for e in masked if any(label != -100 for label in e["labels"])]
+    losses = {"with": [], "without": []}
+    for first in range(0, len(examples), batch_size):
+        chunk = examples[first:first + batch_size]
+        width = max(len(e["input_ids"]) for e in chunk)
+        ids = torch.full((len(chunk), width), tokenizer.pad_token_id)
+        labels = torch.full((len(chunk), width), -100)
+        for row, example in enumerate(chunk):
+            ids[row, :len(example["input_ids"])] = torch.tensor(example["input_ids"])
+            labels[row, :len(example["labels"])] = torch.tensor(example["labels"])
+        attention = (torch.arange(width) < torch.tensor([[len(e["input_ids"])] for e in chunk]))
+        special = torch.tensor([tokenizer.get_special_tokens_mask(
+            row.tolist(), already_has_special_tokens=True) for row in ids], dtype=torch.bool)
+        blank = ids.masked_fill(~special, tokenizer.mask_token_id)
+        chosen = labels != -100
+        for name, inputs in (("with", ids), ("without", blank)):
+            logits = _blank_logits(model, inputs.to(device), attention.long().to(device),
+                                   labels.to(device))
+            per_token = F.cross_entropy(logits, labels[chosen], reduction="none")
+            for row_losses in per_token.split(chosen.sum(dim=1).tolist()):
+                losses[name].append(row_losses.mean().item())
+    gains = [b - a for a, b in zip(losses["with"], losses["without"])]
+    if len(gains) < 2:
+        raise ValueError(f"an interval needs at least 2 blocks with a blank, not {len(gains)}: "
+                         "mask more held-out blocks")
+    low, high = ((gains[0], gains[0]) if len(set(gains)) == 1  # no spread: no t interval
+                 else ttest_1samp(gains, 0.0).confidence_interval(0.95))
+    return ContextGain(sum(losses["with"]) / len(gains), sum(losses["without"]) / len(gains),
+                       float(low), float(high), len(gains))
