@@ -107,7 +107,7 @@ def test_each_team_picks_on_validation_by_its_rule_and_margin():
     assert picks["pick"]["on the device"] == "teacher-onnx-int8"
     assert picks.loc["on the device", "test accuracy (reported once)"] == str(
         results["teacher-onnx-int8"].test)
-    assert picks.loc["on the device", "vs teacher on test"].startswith("+0.0 points (n=180")
+    assert str(picks.loc["on the device", "vs teacher on test"]).startswith("+0.0 points (n=180")
     table = app.variants_table(results)
     assert table.loc["vader", "validation accuracy"] == str(results["vader"].validation)
     assert table.loc["student-int8", "vs teacher (points, 95% CI)"] == "-6 (-11.2 to -0.6)"

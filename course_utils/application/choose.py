@@ -67,7 +67,8 @@ TEAMS = (
 def decisions(results: Results, test_labels, reference: str = "teacher-fp32") -> pd.DataFrame:
     """Each team's rule and pick, with the pick's measured figures: the validation accuracy it
     was chosen by, then, reported once, its test accuracy and its paired difference from the
-    ``reference`` on the test reviews (``test_labels``), against the same margin."""
+    ``reference`` on the test reviews (``test_labels``), against the same margin (a
+    :class:`~course_utils.core.evaluation.Difference`, shown as text)."""
     rows = []
     for team in TEAMS:
         pick = team.pick(results)
@@ -76,7 +77,7 @@ def decisions(results: Results, test_labels, reference: str = "teacher-fp32") ->
         rows.append({"team": team.name, "needs": team.needs, "rule": team.rule, "pick": pick,
                      "validation accuracy": str(r.validation),
                      "test accuracy (reported once)": str(r.test),
-                     "vs teacher on test": str(on_test),
+                     "vs teacher on test": on_test,  # a Difference: the claim check reads it
                      "reviews/s": round(r.reviews_per_s, 1),
                      "weights MB": round(r.weights_mb, 1),
                      "peak MB": round(r.profile.get("peak MB (fresh process)", float("nan")))})
