@@ -149,26 +149,23 @@ def context_gain(model, tokenizer, masked, batch_size: int = 16) -> ContextGain:
     same blanks, as masked, then with every ordinary token masked (only the special tokens
     left), so the second loss is what the model knows without reading the review."""
     from scipy.stats import ttest_1samp
+    from transformers import DataCollatorForTokenClassification
 
     model.eval()
     device = model_device(model)
-    examples = [e for e in masked if any(label != -100 for label in e["labels"])]
+    pad = DataCollatorForTokenClassification(tokenizer)  # pads the labels with -100, as training
+    examples = [{"input_ids": e["input_ids"], "labels": e["labels"]} for e in masked
+                if any(label != -100 for label in e["labels"])]
     losses = {"with": [], "without": []}
     for first in range(0, len(examples), batch_size):
-        chunk = examples[first:first + batch_size]
-        width = max(len(e["input_ids"]) for e in chunk)
-        ids = torch.full((len(chunk), width), tokenizer.pad_token_id)
-        labels = torch.full((len(chunk), width), -100)
-        for row, example in enumerate(chunk):
-            ids[row, :len(example["input_ids"])] = torch.tensor(example["input_ids"])
-            labels[row, :len(example["labels"])] = torch.tensor(example["labels"])
-        attention = (torch.arange(width) < torch.tensor([[len(e["input_ids"])] for e in chunk]))
+        batch = pad(examples[first:first + batch_size])
+        ids, labels, attention = batch["input_ids"], batch["labels"], batch["attention_mask"]
         special = torch.tensor([tokenizer.get_special_tokens_mask(
             row.tolist(), already_has_special_tokens=True) for row in ids], dtype=torch.bool)
         blank = ids.masked_fill(~special, tokenizer.mask_token_id)
         chosen = labels != -100
         for name, inputs in (("with", ids), ("without", blank)):
-            logits = _blank_logits(model, inputs.to(device), attention.long().to(device),
+            logits = _blank_logits(model, inputs.to(device), attention.to(device),
                                    labels.to(device))
             per_token = F.cross_entropy(logits, labels[chosen], reduction="none")
             for row_losses in per_token.split(chosen.sum(dim=1).tolist()):
