@@ -187,6 +187,18 @@ def _fill_mask() -> dict:
     return table.to_dict(orient="index")
 
 
+def _context_gain() -> dict:
+    """Lesson 02: what the context is worth to the real BERT and RoBERTa, each on the held-out
+    reviews in its own tokenizer's blocks, from models loaded once for both online cells."""
+    from course_utils.pretraining import online_context_gain, online_fill_mask, online_mlms
+
+    models = online_mlms()
+    table = online_fill_mask({"The battery [MASK] all day.": "lasts"}, models)
+    return {name: (gain.blocks, gain.with_context, gain.without_context, gain.low, gain.high,
+                   table.loc["The battery [MASK] all day.", f"{name}: rank of expected"])
+            for name, gain in online_context_gain(models).items()}
+
+
 def _distil() -> tuple[str, list[dict]]:
     """Lesson 03: the online distillation, one teacher layer's worth, as the lesson calls it
     (the bounded default subset: all 64 of the stand-in's sentences), then 32 rows."""
@@ -362,6 +374,22 @@ def test_lesson_02_fill_mask_compares_real_bert_and_roberta(hub, online):
         assert (rank <= 3) == ("lasts" in words)  # the rank and the top words agree
         if rank <= 3:
             assert words[rank - 1] == "lasts"
+
+
+def test_lesson_02_context_gain_of_real_bert_and_roberta_on_their_own_blocks(hub, online):
+    import math
+
+    gains, requests = run(hub, online, _context_gain)
+    assert set(gains) == {"bert-base-uncased", "roberta-base"}
+    for blocks, with_context, without_context, low, high, rank in gains.values():
+        # every held-out review in blocks of 64 of the model's own tokens: a small vocabulary
+        # (the stand-in's) cuts them into more blocks than the miniature's 64
+        assert blocks >= 64 and rank >= 1
+        assert all(math.isfinite(v) for v in (with_context, without_context, low, high))
+        assert low <= without_context - with_context <= high
+    # both models downloaded once, for the fill-mask table and the context gain together
+    weights = [p for p in paths(requests) if p.endswith((".safetensors", ".bin"))]
+    assert len(weights) == len(set(weights))
 
 
 def test_lesson_03_online_distillation_runs_in_a_tiny_configuration(hub, online):

@@ -17,12 +17,15 @@ blank) and ``paper`` (the paper's tables).
 
 from .figures import plot_loss_curves, plot_mask_grid
 from .fill_mask import (
+    ONLINE_MLMS,
     ContextGain,
     check_masked_text,
     context_gain,
     fill_mask_explorer,
     fill_mask_table,
+    online_context_gain,
     online_fill_mask,
+    online_mlms,
     top_predictions,
     word_rank,
 )
@@ -73,6 +76,7 @@ __all__ = [
     "INPUT_FORMATS",
     "MASK_PROBABILITY",
     "MLM_REVIEWS",
+    "ONLINE_MLMS",
     "PAPER_BATCHES",
     "PAPER_DATA",
     "PAPER_FORMATS",
@@ -98,7 +102,9 @@ __all__ = [
     "masking_rates",
     "mlm_collator",
     "mlm_corpus",
+    "online_context_gain",
     "online_fill_mask",
+    "online_mlms",
     "pack_sentences",
     "plot_loss_curves",
     "plot_mask_grid",

@@ -96,15 +96,41 @@ def fill_mask_explorer(models: dict, text: str = "The battery [MASK] all day.",
     return widgets.VBox([widgets.HBox([box, expected]), output])
 
 
-def online_fill_mask(sentences: dict[str, str | None]) -> pd.DataFrame:
-    """Online only: the real ``bert-base-uncased`` and ``roberta-base`` side by side."""
+ONLINE_MLMS = ("bert-base-uncased", "roberta-base")
+"""The real pretrained masked-language models the lesson compares with its miniature online."""
+
+
+def online_mlms() -> dict:
+    """Online only: the real :data:`ONLINE_MLMS` with their pretrained MLM heads, as
+    ``{name: (model, tokenizer)}``."""
     from transformers import AutoModelForMaskedLM
 
     from ..models import load_pretrained, load_tokenizer
 
-    models = {name: (load_pretrained(name, AutoModelForMaskedLM), load_tokenizer(name))
-              for name in ("bert-base-uncased", "roberta-base")}
-    return fill_mask_table(models, sentences)
+    return {name: (load_pretrained(name, AutoModelForMaskedLM), load_tokenizer(name))
+            for name in ONLINE_MLMS}
+
+
+def online_fill_mask(sentences: dict[str, str | None], models: dict | None = None
+                     ) -> pd.DataFrame:
+    """Online only: the real ``bert-base-uncased`` and ``roberta-base`` side by side
+    (``models`` as :func:`online_mlms` returns them, loaded when not given)."""
+    return fill_mask_table(models or online_mlms(), sentences)
+
+
+def online_context_gain(models: dict | None = None, reviews=None) -> dict:
+    """Online only: :class:`ContextGain` of each real MLM (``models`` as :func:`online_mlms`
+    returns them) on the lesson's held-out reviews, cut into blocks and masked with the
+    model's own tokenizer at the same rates and seed as the miniature's held-out blanks."""
+    from .masking import HELDOUT_MASK_SEED, static_masks
+    from .training import mlm_corpus
+
+    gains = {}
+    for name, (model, tokenizer) in (models or online_mlms()).items():
+        heldout = mlm_corpus(tokenizer, reviews)[1]
+        gains[name] = context_gain(model, tokenizer,
+                                   static_masks(heldout, tokenizer, seed=HELDOUT_MASK_SEED))
+    return gains
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,10 @@ def _initialize(environment: dict[str, str], unset: tuple[str, ...]) -> None:
         os.environ.pop(name, None)
     os.environ.update(environment)
     _GUARD.install()
+    # the lessons run in a notebook kernel, a main process; transformers' seeded MLM collator
+    # (lesson 02's masks) refuses to draw in a process that is neither that nor a DataLoader
+    # worker, and a pool's worker is named otherwise
+    multiprocessing.current_process().name = "MainProcess"
     import datasets.config
 
     datasets.config.USE_PARQUET_EXPORT = False
