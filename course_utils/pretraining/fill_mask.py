@@ -113,8 +113,8 @@ def online_mlms() -> dict:
 
 def online_fill_mask(sentences: dict[str, str | None], models: dict | None = None
                      ) -> pd.DataFrame:
-    """Online only: the real ``bert-base-uncased`` and ``roberta-base`` side by side
-    (``models`` as :func:`online_mlms` returns them, loaded when not given)."""
+    """Online only: the real :data:`ONLINE_MLMS` side by side (``models`` as
+    :func:`online_mlms` returns them, loaded when not given)."""
     return fill_mask_table(models or online_mlms(), sentences)
 
 
@@ -122,9 +122,11 @@ def online_context_gain(models: dict | None = None, reviews=None) -> dict:
     """Online only: :class:`ContextGain` of each real MLM (``models`` as :func:`online_mlms`
     returns them) on the lesson's held-out reviews, cut into blocks and masked with the
     model's own tokenizer at the same rates and seed as the miniature's held-out blanks."""
+    from ..data import load_reviews
     from .masking import HELDOUT_MASK_SEED, static_masks
     from .training import mlm_corpus
 
+    reviews = reviews or load_reviews()  # read once, cut by each model's tokenizer
     gains = {}
     for name, (model, tokenizer) in (models or online_mlms()).items():
         heldout = mlm_corpus(tokenizer, reviews)[1]
