@@ -24,6 +24,13 @@ def tokenize_splits(splits: DatasetDict, tokenizer, max_length: int = 128) -> Da
     return splits.map(encode, batched=True, remove_columns=drop)
 
 
+EVAL_BATCH_SIZE = 8
+"""The Trainer's validation batches. Its length-grouped sampler (``group_by_length``, as in
+training) gives each batch reviews of like length; 8 of them, on a 2-core CPU, evaluate the
+course's validation reviews (whole, up to about 230 tokens) about twice as fast as 16 or 64
+(measured: 2.6 s against 5-6 s and 7-8 s). Accuracy does not depend on the batching."""
+
+
 def training_arguments(output_dir: str, epochs: float, learning_rate: float,
                        batch_size: int, seed: int, **overrides) -> TrainingArguments:
     """The course's defaults: evaluate each epoch, keep the best on validation accuracy; on
@@ -32,7 +39,8 @@ def training_arguments(output_dir: str, epochs: float, learning_rate: float,
     run = context()
     settings = {**run.training_arguments(),
         "output_dir": output_dir, "num_train_epochs": epochs, "learning_rate": learning_rate,
-        "per_device_train_batch_size": batch_size, "per_device_eval_batch_size": 64,
+        "per_device_train_batch_size": batch_size,
+        "per_device_eval_batch_size": EVAL_BATCH_SIZE,
         "warmup_steps": 0.1, "weight_decay": 0.01, "eval_strategy": "epoch",
         "save_strategy": "epoch", "save_only_model": True, "save_total_limit": 1,
         "load_best_model_at_end": True, "metric_for_best_model": "accuracy",

@@ -49,6 +49,12 @@ def build_and_run(name: str, seq_len: int = 128, **overrides) -> None:
         model(**dummy_inputs(model, 1, seq_len))
 
 
+MEMORY_IMPORTS = (__name__, "course_utils.models", "transformers.models.bert.modeling_bert",
+                  "transformers.models.albert.modeling_albert")
+"""What the processes of :func:`peak_memory` find imported: the server they are forked from
+imports these once (about 6 s on a slow CPU), not each process."""
+
+
 def peak_memory(models: dict = MEMORY_MODELS, seq_len: int = 128):
     """For each full-size model (name: (Hub config, overrides)), in MB: its weights, and the
     peak memory that building it and running one forward pass adds, in a fresh process per
@@ -60,7 +66,8 @@ def peak_memory(models: dict = MEMORY_MODELS, seq_len: int = 128):
     runs = in_fresh_processes(
         {name: partial(build_and_run, hub, seq_len, **kw) for name, (hub, kw) in models.items()},
         warm_ups={name: partial(build_and_run, hub, seq_len, **{**kw, **TINY})
-                  for name, (hub, kw) in models.items()})
+                  for name, (hub, kw) in models.items()},
+        preload=MEMORY_IMPORTS)
 
     def weights(hub, kw):  # built on the meta device: shapes only, no memory here
         with torch.device("meta"):

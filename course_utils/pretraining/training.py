@@ -56,7 +56,8 @@ def pretrain(model, tokenizer, train: Dataset, heldout: Dataset, masking: str = 
     per sequence, drawn once before training, see :class:`FixedMasks`) or ``"dynamic"`` ones
     (drawn afresh each time a sequence is fed).
 
-    ``heldout`` is masked once (seeded) so every run is scored on the same masks. Returns
+    ``heldout`` is masked once (seeded) so every run is scored on the same masks, in one
+    batch, so that its loss is the mean over every held-out blank. Returns
     the model and a table of the training and held-out MLM loss after each epoch.
     """
     # the embeddings stay frozen: they are tied to the MLM output projection
@@ -79,7 +80,7 @@ def pretrain(model, tokenizer, train: Dataset, heldout: Dataset, masking: str = 
                                     load_best_model_at_end=False, metric_for_best_model=None,
                                     train_sampling_strategy="random",
                                     prediction_loss_only=True, remove_unused_columns=False,
-                                    disable_tqdm=True)
+                                    disable_tqdm=True, per_device_eval_batch_size=len(heldout))
     return model, loss_curves(history)
 
 
