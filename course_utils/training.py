@@ -110,9 +110,15 @@ def fine_tune(model, tokenizer, splits: DatasetDict, settings: Settings = Settin
     (:func:`core.evaluation.compute_metrics`), reading reviews as the lesson reads the model
     afterwards: to ``settings.read_length`` tokens (whole by default,
     :data:`core.evaluation.REVIEW_MAX_TOKENS`).
+    One epoch (or less) leaves nothing to choose: no validation pass and no checkpoint to
+    save and reload (``overrides`` may still ask for them).
     Returns the trained model and the Trainer's log history (loss and accuracy per epoch).
     ``seed`` None: the run's seed (:func:`core.runtime.course_seed`).
     """
+    if settings.epochs <= 1:
+        overrides = {"eval_strategy": "no", "save_strategy": "no",
+                     "load_best_model_at_end": False, "metric_for_best_model": None,
+                     **overrides}
     encoded = DatasetDict(
         train=tokenize_splits(DatasetDict(data=splits["train"]), tokenizer,
                               settings.max_length)["data"],

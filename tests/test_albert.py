@@ -119,21 +119,3 @@ def test_import_needs_no_widget_or_plotting_stack():
                             text=True)
     assert result.returncode == 0, result.stderr
 
-
-def test_a_one_epoch_svd_fine_tune_skips_the_validation_pass(monkeypatch, tiny_bert_classifier):
-    """One epoch leaves nothing to choose on validation (no pass, no checkpoint to reload);
-    with two, the course's default chooses the better epoch."""
-    from types import SimpleNamespace
-
-    from course_utils import training
-    from course_utils.albert import student as module
-
-    asked = []
-    monkeypatch.setattr(training, "fine_tune",
-                        lambda model, *args, **kw: (asked.append(kw), (model, []))[1])
-    monkeypatch.setattr(module, "review_accuracy", lambda *a: SimpleNamespace(value=0.5))
-    teacher = tiny_bert_classifier()
-    for epochs in (1, 2):
-        module.svd_experiment(teacher, None, {"test": None}, sizes=(8,), epochs=epochs)
-    assert asked[0]["eval_strategy"] == "no" and not asked[0]["load_best_model_at_end"]
-    assert "eval_strategy" not in asked[1]

@@ -85,6 +85,22 @@ def test_fine_tune_selects_on_validation_read_as_the_lesson_reads(monkeypatch, t
     assert max(map(len, seen["data"]["validation"]["input_ids"])) == min(42, read_length)
 
 
+def test_one_epoch_skips_the_validation_pass_and_two_choose_on_it(monkeypatch,
+                                                                   tiny_bert_classifier):
+    """One epoch leaves nothing to choose on validation (no pass, no checkpoint to reload);
+    with two, the course's default chooses the better epoch; a caller may still ask."""
+    asked = []
+    monkeypatch.setattr(training, "train", lambda model, *a, **kw: asked.append(kw) or (model, []))
+    split = Dataset.from_dict({"text": ["good", "bad"], "label": [1, 0]})
+    for epochs, overrides in ((1, {}), (2, {}), (1, {"eval_strategy": "epoch"})):
+        training.fine_tune(tiny_bert_classifier(), load_tokenizer(),
+                           DatasetDict(train=split, validation=split),
+                           training.Settings(epochs=epochs, max_length=8), seed=0, **overrides)
+    assert asked[0]["eval_strategy"] == "no" and not asked[0]["load_best_model_at_end"]
+    assert "eval_strategy" not in asked[1] and "load_best_model_at_end" not in asked[1]
+    assert asked[2]["eval_strategy"] == "epoch"
+
+
 def test_fingerprint_tells_a_retrained_model_and_another_tokenizer(tiny_bert_classifier):
     tokenizer = load_tokenizer()
     model = tiny_bert_classifier()

@@ -125,24 +125,19 @@ def parameter_savings(student, teacher) -> dict[str, float]:
 def svd_experiment(teacher, tokenizer, splits, sizes=(32, 64, 128), epochs: float = 1,
                    learning_rate: float = 1e-4, max_length: int = 64) -> pd.DataFrame:
     """Factorise the teacher's embeddings at each E (layers not shared), fine-tune briefly
-    on the first ``max_length`` tokens of each review (the epoch best on validation, where
-    there are several epochs to choose from), measure on the whole test reviews
-    (:func:`review_accuracy`). One row per E, and the teacher's.
+    on the first ``max_length`` tokens of each review (:func:`training.fine_tune`: the epoch
+    best on validation, where there are several epochs to choose from), measure on the whole
+    test reviews (:func:`review_accuracy`). One row per E, and the teacher's.
     """
     from ..training import Settings, fine_tune
 
     settings = Settings(epochs=epochs, learning_rate=learning_rate, max_length=max_length)
-    # one epoch leaves nothing to choose: no validation pass, no checkpoint to reload
-    choose = {} if epochs > 1 else {"eval_strategy": "no", "save_strategy": "no",
-                                    "load_best_model_at_end": False,
-                                    "metric_for_best_model": None}
     rows = {"teacher (V x H)": {**parameter_savings(teacher, teacher),
                                 "accuracy": review_accuracy(teacher, tokenizer,
                                                             splits["test"]).value}}
     for embedding in sizes:
         student = albert_from_teacher(teacher, embedding)
-        student, _ = fine_tune(student, tokenizer, splits, settings, disable_tqdm=True,
-                               **choose)
+        student, _ = fine_tune(student, tokenizer, splits, settings, disable_tqdm=True)
         rows[embedding] = {**parameter_savings(student, teacher),
                            "accuracy": review_accuracy(student, tokenizer,
                                                        splits["test"]).value}
