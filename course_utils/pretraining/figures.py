@@ -14,7 +14,8 @@ def plot_mask_grid(tokenizer, ids: list[int], static, dynamic, copies: int = 1):
 
     tokens = tokenizer.convert_ids_to_tokens(ids)
     fig, axes = plt.subplots(1, 2, figsize=(12, 0.28 * len(static) + 1.8), sharey=True)
-    static_title = f"static: {copies} mask{'s' * (copies > 1)} drawn before training, cycled"
+    static_title = (f"static: {copies} masks drawn before training, cycled" if copies > 1
+                    else "static: one mask drawn before training, every epoch")
     for ax, grid, title in zip(axes, (static, dynamic),
                                (static_title, "dynamic: a new mask every epoch")):
         ax.imshow(grid, cmap="Greys", vmin=0, vmax=1.4, aspect="auto")
