@@ -121,7 +121,7 @@ class VariantResult:
 
 def measure_variants(analyzers: dict, splits, peaks: dict[str, float],
                      reference: str = "teacher-fp32", latency_reviews: int = 20,
-                     repeats: int = 2, profiles: dict | None = None,
+                     repeats: int = 1, profiles: dict | None = None,
                      margin: float = MARGIN) -> dict[str, VariantResult]:
     """Every variant of ``analyzers`` (name: analyzer), measured in this run on the
     validation, test and challenge reviews. On validation, each variant's accuracy is also
@@ -129,7 +129,8 @@ def measure_variants(analyzers: dict, splits, peaks: dict[str, float],
     ``margin`` (what the teams choose by). ``peaks``: the machine's FLOP rate per number
     format (:func:`machine.machine_peaks`) for the share of peak. Throughput: every other test
     review (:func:`timed_half`, the lesson's race) scored round-robin across the variants,
-    ``repeats`` times (the challenge and validation passes before are the warm-up); the other
+    ``repeats`` times (the challenge and validation passes before are the warm-up; once by
+    default: the lesson's race times the picks again, with an interval); the other
     half is scored in one pass, and the test accuracy is that of both halves' predictions.
     ``profiles``: each variant's fresh-process profile (:func:`fresh_profiles`), kept with it.
     :func:`variants_table` shows the results."""
@@ -252,12 +253,13 @@ def _flop_rate(analyzer, texts, seconds: float, name: str, peaks: dict) -> dict[
     return {"gflops_per_s": rate / 1e9, "share_of_peak": rate / peak}
 
 
-def padding_and_speed(analyzer_for, texts, settings: dict[str, dict], repeats: int = 2,
+def padding_and_speed(analyzer_for, texts, settings: dict[str, dict], repeats: int = 1,
                       warmup: int = 0):
     """Throughput of one model under several batching ``settings`` (name: ``batch_size``
     and/or ``token_budget``), measured round-robin, with each setting's padding share and
     its largest batch in padded positions (reviews x longest: what one forward pass holds in
-    memory). No warm-up by default: the model has run before."""
+    memory). No warm-up and one timed pass by default: the model has run before, and the
+    padding shares, not the speeds, are what the lesson asserts."""
     from ..core.inference import length_batches, padding_share
 
     analyzers = {name: analyzer_for(**kw) for name, kw in settings.items()}
