@@ -4,6 +4,7 @@
 #   make test-unit    the fast unit tier alone (no slow test, no notebook): under 2 minutes
 #   make test-laptop  the notebooks again as a laptop without AVX-512/AMX/bf16 would run them
 #   make report   every lesson's claim checks on one page (claims.html)
+#   make slides   the instructor decks (slides/); make slides-pdf adds a PDF handout of each
 #
 # CPU-only Linux machine? Add TORCH_INDEX=https://download.pytorch.org/whl/cpu to either
 # command to get the ~200 MB CPU build of torch instead of the multi-GB CUDA build.
@@ -30,7 +31,7 @@ LAPTOP_A    := notebooks/03_distillation.ipynb notebooks/01_architecture.ipynb \
 LAPTOP_B    := notebooks/02_roberta_pretraining.ipynb notebooks/00_welcome.ipynb \
                notebooks/04_albert_parameter_reduction.ipynb notebooks/06_application.ipynb
 
-.PHONY: course test test-unit test-laptop report install lint badges slides vendor-slides clean
+.PHONY: course test test-unit test-laptop report install lint badges slides slides-pdf vendor-slides clean
 
 # The course's JupyterLab: no first-run news prompt, no update check (tools/jupyterlab/).
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
@@ -90,6 +91,11 @@ badges: $(STAMP)
 # One reveal.js deck per lesson, slides/NN_name.slides.html, from the committed notebooks.
 slides: $(STAMP)
 	$(BIN)/python tools/slides.py
+
+# The same decks and a PDF handout of each, slides/NN_name.slides.pdf (one page per slide),
+# printed offline by the system Chromium (apt-get install chromium).
+slides-pdf: $(STAMP)
+	$(BIN)/python tools/slides.py --pdf
 
 # Refresh slides/vendor from npm at the versions pinned in slides/vendor/package-lock.json
 # (only when changing a pin: the copy is committed so that decks build and open offline).

@@ -8,29 +8,30 @@ import contextlib
 import functools
 import http.server
 import os
-import shutil
+import sys
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+import slides
+
 VIEWPORT = {"width": 1280, "height": 720}
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
-CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
 
 
 def chromium_path() -> str:
-    """The system Chromium (``COURSE_CHROMIUM`` or the first on PATH). Missing: the browser
-    tests fail in CI (``CI`` set) and are skipped elsewhere, with what to install."""
-    found = os.environ.get("COURSE_CHROMIUM") or next(
-        filter(None, map(shutil.which, CHROMIUM_NAMES)), None)
+    """The system Chromium (``slides.find_chromium``: ``COURSE_CHROMIUM`` or the first on
+    PATH). Missing: the browser tests fail in CI (``CI`` set) and are skipped elsewhere, with
+    what to install."""
+    found = slides.find_chromium()
     if found:
         return found
-    message = "no Chromium: apt-get install chromium (or set COURSE_CHROMIUM to a Chrome binary)"
     if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
+        pytest.fail(slides.NO_CHROMIUM)
+    pytest.skip(slides.NO_CHROMIUM)
 
 
 @contextlib.contextmanager
@@ -59,7 +60,7 @@ def browser_page(playwright, expected_elsewhere: tuple[str, ...] = ()):
     ``expected_elsewhere``: URLs that are aborted too but not recorded (the Colab badge image,
     which a notebook shows from colab.research.google.com)."""
     browser = playwright.chromium.launch(executable_path=chromium_path(),
-                                         args=["--no-sandbox", "--disable-gpu"])
+                                         args=list(slides.CHROMIUM_ARGS))
     page = browser.new_page(viewport=VIEWPORT)
     page.problems = []
 
@@ -90,15 +91,27 @@ def browser_page(playwright, expected_elsewhere: tuple[str, ...] = ()):
         browser.close()
 
 
-DECK_FACTS = """() => {
+DECK_FACTS = r"""() => {
   const height = Reveal.getConfig().height;
-  const facts = {total: Reveal.getTotalSlides(), notes: 0, overflow: []};
+  const facts = {total: Reveal.getTotalSlides(), notes: 0, overflow: [], slides: []};
   for (const slide of Reveal.getSlides()) {
     const {h, v} = Reveal.getIndices(slide);
     Reveal.slide(h, v);
     if (slide.querySelector('aside.notes')) facts.notes += 1;
     const title = (slide.querySelector('h1,h2,h3') || slide).textContent.trim().slice(0, 60);
     const where = `slide ${h}.${v || 0} "${title}"`;
+    const prose = slide.cloneNode(true);
+    prose.querySelectorAll('table, pre, aside.notes, script, style').forEach(e => e.remove());
+    const code = Array.from(slide.querySelectorAll('.jp-InputArea pre'));
+    facts.slides.push({
+      where,
+      words: prose.textContent.split(/\s+/).filter(w => /\w/.test(w)).length,
+      table_rows: Math.max(0, ...Array.from(slide.querySelectorAll('table'),
+                                             t => t.querySelectorAll('tbody tr').length)),
+      code_lines: Math.max(0, ...code.map(p => p.textContent.replace(/\n$/, '').split('\n').length)),
+      notes: !!slide.querySelector('aside.notes'),
+      figure: !!slide.querySelector('.jp-OutputArea img, .jp-OutputArea svg'),
+    });
     if (slide.scrollHeight > height + 2)
       facts.overflow.push(`${where}: ${slide.scrollHeight}px tall (canvas ${height}px)`);
     for (const box of slide.querySelectorAll('pre, table, .jp-OutputArea-output, img')) {
@@ -114,10 +127,29 @@ DECK_FACTS = """() => {
 
 def deck_facts(page, url: str) -> dict:
     """Open a deck, wait for reveal.js to report ready, then count its slides and speaker
-    notes and list every slide whose content overflows the 1280x720 canvas."""
+    notes, list every slide whose content overflows the 1280x720 canvas, and measure each
+    (leaf) slide: its words outside tables, code and notes, its largest table's rows, its
+    longest code cell's lines, whether it has notes and a figure (:func:`deck_measures`)."""
     page.goto(url)
     page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=30_000)
     return page.evaluate(DECK_FACTS)
+
+
+def deck_measures(facts: dict) -> dict:
+    """One deck's measures from :func:`deck_facts`, as a presenter would judge the deck: its
+    slides, the median and largest word count on a slide and how many slides pass 60 words,
+    the largest table (rows) and the longest code (lines) on any slide, and how many slides
+    have speaker notes and a figure."""
+    import statistics
+
+    slides_ = facts["slides"]
+    words = [s["words"] for s in slides_]
+    return {"slides": len(slides_), "median words": statistics.median(words),
+            "most words": max(words), "slides over 60 words": sum(w > 60 for w in words),
+            "largest table (rows)": max(s["table_rows"] for s in slides_),
+            "longest code (lines)": max(s["code_lines"] for s in slides_),
+            "slides with notes": sum(s["notes"] for s in slides_),
+            "slides with a figure": sum(s["figure"] for s in slides_)}
 
 
 def free_port() -> int:

@@ -17,7 +17,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from browser import browser_page, course_jupyterlab, deck_facts, serve
+from browser import browser_page, course_jupyterlab, deck_facts, deck_measures, serve
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -57,12 +57,64 @@ def test_every_deck_in_chromium(playwright, decks, artifacts):
         for deck in decks:
             facts = deck_facts(page, f"{base}/{deck.name}")
             page.screenshot(path=artifacts / f"{deck.stem}.png")
-            report[deck.name] = facts
+            report[deck.name] = {"measures": deck_measures(facts), **facts}
             assert facts["total"] in SLIDE_RANGE, f"{deck.name}: {facts['total']} slides"
             assert facts["notes"] >= 1, f"{deck.name}: no speaker notes"
             assert facts["overflow"] == [], f"{deck.name}: {facts['overflow']}"
         assert page.problems == []
     (artifacts / "decks.json").write_text(json.dumps(report, indent=1))
+
+
+def test_every_deck_prints_to_a_pdf_handout_one_page_per_slide(playwright, decks, tmp_path):
+    """``make slides-pdf``'s printing (``slides.print_pdf``): each handout has exactly one page
+    per slide, so no slide ran onto a second page and no fragment got a page of its own
+    (lesson 05's deck has fragments), and the pages keep the 16:9 canvas."""
+    from pypdf import PdfReader
+
+    with serve(slides.SLIDES) as base, browser_page(playwright) as page:
+        for deck in decks:
+            total = deck_facts(page, f"{base}/{deck.name}")["total"]
+            pdf = PdfReader(slides.print_pdf(page, f"{base}/{deck.name}",
+                                             tmp_path / f"{deck.stem}.pdf"))
+            assert len(pdf.pages) == total, f"{deck.name}: {len(pdf.pages)} pages, {total} slides"
+            box = pdf.pages[0].mediabox
+            assert abs(float(box.width) / float(box.height) - 16 / 9) < 0.02, (deck.name, box)
+        assert page.problems == []
+
+
+FIRST_NOTES = """() => {
+  for (const slide of Reveal.getSlides()) {
+    const notes = slide.querySelector('aside.notes');
+    if (notes) { const {h, v} = Reveal.getIndices(slide); Reveal.slide(h, v);
+                 return notes.textContent.trim(); }
+  }
+  return null;
+}"""
+SPEAKER_NOTES = r"""(text) => {
+  const notes = document.querySelector('.speaker-controls-notes .value');
+  return !!notes && notes.textContent.replace(/\s+/g, ' ').includes(text);
+}"""
+
+
+def test_the_speaker_view_opens_offline_with_the_slides_notes_and_the_next_slide(playwright,
+                                                                                 decks):
+    """``s`` on a slide with notes opens reveal.js' speaker view (the vendored notes plugin):
+    it shows that slide's notes, the upcoming slide and the clock, loading nothing from
+    elsewhere."""
+    with serve(slides.SLIDES) as base, browser_page(playwright) as page:
+        for deck in decks:
+            deck_facts(page, f"{base}/{deck.name}")
+            notes = page.evaluate(FIRST_NOTES)
+            assert notes, f"{deck.name}: no slide with notes"
+            with page.expect_popup() as opened:
+                page.keyboard.press("s")
+            view = opened.value
+            view.wait_for_function(SPEAKER_NOTES, arg=" ".join(notes.split())[:60],
+                                   timeout=30_000)
+            assert view.locator("#upcoming-slide iframe").count() == 1, deck.name
+            assert view.locator(".speaker-controls-time .clock-value").inner_text().strip()
+            view.close()
+        assert page.problems == []
 
 
 def test_decks_hold_no_solution_no_colab_cell_no_live_widget(decks):

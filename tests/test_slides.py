@@ -38,3 +38,39 @@ def test_presentable_drops_colab_cells_stderr_and_replaces_a_widget_by_its_saved
     outputs = shown.cells[0].outputs
     assert [o["data"].get("text/html") for o in outputs] == [slides.WIDGET_NOTE, "<table/>"]
     assert len(nb.cells) == 2 and "widgets" in nb.metadata  # the notebook itself is untouched
+
+
+def _notes_cells(nb):
+    return [cell for cell in nb.cells
+            if cell.metadata.get("slideshow", {}).get("slide_type") == "notes"]
+
+
+def test_speaker_notes_in_a_cells_metadata_become_a_notes_cell_of_its_slide_in_the_deck_only():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("## A point", metadata={
+                    "slideshow": {"slide_type": "slide"},
+                    "slides": {slides.NOTES_KEY: "Ask the room first."}}),
+                nbformat.v4.new_code_cell("x = 1", metadata={"slideshow": {"slide_type": "-"}}),
+                nbformat.v4.new_markdown_cell("## No notes here")]
+    shown = slides.presentable(nb)
+    assert [cell.source for cell in shown.cells] == ["## A point", "Ask the room first.",
+                                                     "x = 1", "## No notes here"]
+    assert [cell.source for cell in _notes_cells(shown)] == ["Ask the room first."]
+    assert _notes_cells(nb) == [] and len(nb.cells) == 3  # the notebook itself is untouched
+
+
+def test_no_lesson_shows_speaker_notes_to_a_student_and_every_deck_gets_some():
+    """A ``notes`` cell, or a paragraph opening with "Notes:" or "Speaker notes:", is visible
+    in JupyterLab and Colab (where it can give an exercise away); the notes go in metadata."""
+    lessons = sorted(slides.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    assert len(lessons) == 7
+    for path in lessons:
+        nb = nbformat.read(path, as_version=4)
+        assert _notes_cells(nb) == [], path.name
+        visible = [cell.source[:40] for cell in nb.cells if cell.cell_type == "markdown"
+                   and any(line.lstrip().startswith(("Notes:", "Speaker notes"))
+                           for line in cell.source.splitlines())]
+        assert visible == [], (path.name, visible)
+        noted = [slides.speaker_notes(cell) for cell in nb.cells if slides.speaker_notes(cell)]
+        assert noted, f"{path.name}: no speaker notes"
+        assert [cell.source for cell in _notes_cells(slides.presentable(nb))] == noted

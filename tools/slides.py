@@ -1,6 +1,7 @@
 """Build the instructor decks: one reveal.js deck per lesson, from the executed notebooks.
 
 ``python tools/slides.py`` (what ``make slides`` runs) writes ``slides/NN_name.slides.html``
+(``--pdf``, what ``make slides-pdf`` runs, also prints each to ``slides/NN_name.slides.pdf``)
 with nbconvert's slides exporter, the cells' ``slideshow`` metadata and the course template
 (``slides/template``), which loads reveal.js and require.js from ``slides/vendor`` only: a
 deck opens offline, from the file system or any local web server.
@@ -12,13 +13,20 @@ its static view (the outputs its ``Output`` area held when the notebook was save
 bars and warnings (stderr) are left out. Two cell tags shape a slide: ``slides-hide-input``
 (show only the output, e.g. a claim check's table) and ``slides-hide-output`` (only the code,
 e.g. a training log), applied by nbconvert's ``TagRemovePreprocessor``.
+
+Speaker notes live in the metadata of the cell whose slide they belong to,
+``{"slides": {"notes": "..."}}`` (markdown), so a student's view of the notebook never shows
+them; the deck gets them as a ``notes`` cell after that cell, which reveal.js shows in its
+speaker view (``S``) only.
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
+import os
 import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -41,6 +49,8 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 WIDGET_NOTE = ('<p class="course-widget">A live widget: run this cell in JupyterLab to use it. '
                "What it showed when the lesson was recorded:</p>")
+NOTES_KEY = "notes"
+"""``cell.metadata["slides"][NOTES_KEY]``: the presenter's notes for the cell's slide."""
 _MARKER = re.compile(r"^# NBVAL_\w+\n(# \(.*\)\n)?", re.MULTILINE)
 
 
@@ -79,11 +89,29 @@ def static_view(output: dict, state: dict) -> list[dict]:
     return [note, *(nbformat.from_dict(out) for out in widget_outputs(model_id, state))]
 
 
+def speaker_notes(cell: nbformat.NotebookNode) -> str:
+    """The presenter's notes a cell carries for its slide (empty: none)."""
+    return cell.metadata.get("slides", {}).get(NOTES_KEY, "")
+
+
+def with_notes_cells(cells: list) -> list:
+    """``cells`` with each cell's speaker notes (:func:`speaker_notes`) after it, as the
+    ``notes`` cell nbconvert's slides exporter turns into reveal.js' ``<aside class="notes">``."""
+    out = []
+    for cell in cells:
+        out.append(cell)
+        if speaker_notes(cell):
+            out.append(nbformat.v4.new_markdown_cell(
+                speaker_notes(cell), metadata={"slideshow": {"slide_type": "notes"}}))
+    return out
+
+
 def presentable(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """A copy of ``notebook`` ready for the slides exporter (see the module docstring)."""
     nb = copy.deepcopy(notebook)
     state = nb.metadata.pop("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
-    nb.cells = [cell for cell in nb.cells if not HIDDEN_TAGS & set(cell.metadata.get("tags", []))]
+    nb.cells = with_notes_cells([cell for cell in nb.cells
+                                 if not HIDDEN_TAGS & set(cell.metadata.get("tags", []))])
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
@@ -132,13 +160,63 @@ def build_all(out_dir: Path = SLIDES) -> list[Path]:
     return [build_deck(path, out_dir) for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))]
 
 
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
+NO_CHROMIUM = "no Chromium: apt-get install chromium (or set COURSE_CHROMIUM to a Chrome binary)"
+CHROMIUM_ARGS = ("--no-sandbox", "--disable-gpu")
+
+
+def find_chromium() -> str | None:
+    """The system Chromium that Playwright drives (no browser download): ``COURSE_CHROMIUM``,
+    or the first of :data:`CHROMIUM_NAMES` on PATH; None if there is none."""
+    return os.environ.get("COURSE_CHROMIUM") or next(
+        filter(None, map(shutil.which, CHROMIUM_NAMES)), None)
+
+
+def print_pdf(page, deck_url: str, target: Path) -> Path:
+    """Print the deck at ``deck_url`` to the PDF handout ``target`` with a Playwright ``page``
+    of Chromium: reveal.js' print view (``?print-pdf``), one page per slide at the page size
+    reveal.js sets, a slide's fragments on its page (the template's
+    ``pdfSeparateFragments: false``). A slide taller than its page would run onto a second
+    page. Returns ``target``."""
+    page.goto(f"{deck_url}?print-pdf")
+    # reveal.js lays the print view out after it reports ready, all pages at once
+    page.wait_for_function("() => window.Reveal && Reveal.isReady() && "
+                           "document.querySelector('.reveal .pdf-page')", timeout=60_000)
+    page.pdf(path=str(target), print_background=True, prefer_css_page_size=True)
+    return target
+
+
+def print_all(decks: list[Path]) -> list[Path]:
+    """Every deck in ``decks`` printed to its PDF handout next to it (:func:`print_pdf`,
+    opened from the file system: offline), in one headless Chromium."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        raise SystemExit("PDF handouts need Playwright: pip install playwright "
+                         "(make install puts it in the course's environment)") from None
+    chromium = find_chromium()
+    if chromium is None:
+        raise SystemExit(NO_CHROMIUM)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 720})
+            return [print_pdf(page, deck.resolve().as_uri(), deck.with_suffix(".pdf"))
+                    for deck in decks]
+        finally:
+            browser.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: every lesson")
+    parser.add_argument("--pdf", action="store_true",
+                        help="also print each deck to a PDF handout (needs Chromium)")
     args = parser.parse_args(argv)
     decks = [build_deck(path) for path in args.notebooks] if args.notebooks else build_all()
-    for deck in decks:
-        print(deck.relative_to(ROOT) if deck.is_relative_to(ROOT) else deck)
+    built = decks + (print_all(decks) if args.pdf else [])
+    for path in built:
+        print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
     return 0
 
 
