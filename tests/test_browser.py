@@ -26,6 +26,10 @@ import slides
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 LESSONS = sorted(p.name for p in slides.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 SLIDE_RANGE = range(15, 31)
+CUT_DECKS = ("00_welcome.slides.html",)
+"""Decks whose slides are cut to their point (``slides.keep``): their prose is held to a
+presenter's limits (a deck's median at most 40 words on a slide, none over 60). The others
+follow, deck by deck (issue 28)."""
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +65,11 @@ def test_every_deck_in_chromium(playwright, decks, artifacts):
             assert facts["total"] in SLIDE_RANGE, f"{deck.name}: {facts['total']} slides"
             assert facts["notes"] >= 1, f"{deck.name}: no speaker notes"
             assert facts["overflow"] == [], f"{deck.name}: {facts['overflow']}"
+            if deck.name in CUT_DECKS:
+                measures = report[deck.name]["measures"]
+                assert measures["median words"] <= 40, (deck.name, measures)
+                assert measures["slides over 60 words"] == 0, (deck.name, [
+                    (s["where"], s["words"]) for s in facts["slides"] if s["words"] > 60])
         assert page.problems == []
     (artifacts / "decks.json").write_text(json.dumps(report, indent=1))
 

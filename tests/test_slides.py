@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 import slides
@@ -71,6 +72,34 @@ def test_no_lesson_shows_speaker_notes_to_a_student_and_every_deck_gets_some():
                    and any(line.lstrip().startswith(("Notes:", "Speaker notes"))
                            for line in cell.source.splitlines())]
         assert visible == [], (path.name, visible)
-        noted = [slides.speaker_notes(cell) for cell in nb.cells if slides.speaker_notes(cell)]
+        noted = [slides.speaker_notes(cell) for cell in map(slides.cut_to_point, nb.cells)
+                 if slides.speaker_notes(cell)]
         assert noted, f"{path.name}: no speaker notes"
         assert [cell.source for cell in _notes_cells(slides.presentable(nb))] == noted
+
+
+def test_a_slide_keeps_the_pieces_of_its_cells_prose_and_the_notes_get_the_whole_cell():
+    text = ("## Static versus dynamic masking\n\nBERT masked its data **before** training. It drew 10\n"
+            "masks per sentence. RoBERTa masks **dynamically**: a new mask every time.")
+    cell = nbformat.v4.new_markdown_cell(text, metadata={"slides": {
+        slides.KEEP_KEY: ["BERT masked its data **before** training.",
+                          "RoBERTa masks **dynamically**: a new mask every time."],
+        slides.NOTES_KEY: "Ask which one the room would pick."}})
+    cut = slides.cut_to_point(cell)
+    assert cut.source == ("## Static versus dynamic masking\n\n"
+                          "- BERT masked its data **before** training.\n"
+                          "- RoBERTa masks **dynamically**: a new mask every time.")
+    assert slides.speaker_notes(cut) == text + "\n\nAsk which one the room would pick."
+    assert cell.source == text  # the notebook's cell is untouched
+    one = nbformat.v4.new_markdown_cell(text, metadata={"slides": {
+        slides.KEEP_KEY: ["It drew 10 masks per sentence."]}})  # across a line break
+    assert slides.cut_to_point(one).source.endswith("\n\nIt drew 10 masks per sentence.")
+
+
+def test_a_kept_piece_the_prose_no_longer_has_stops_the_build_naming_the_cell():
+    cell = nbformat.v4.new_markdown_cell("RoBERTa masks dynamically.", metadata={"slides": {
+        slides.KEEP_KEY: ["RoBERTa masks statically."]}})
+    with pytest.raises(ValueError, match=f"cell {cell.id}.*update metadata.slides.keep"):
+        slides.cut_to_point(cell)
+    plain = nbformat.v4.new_markdown_cell("No keep here.")
+    assert slides.cut_to_point(plain) is plain

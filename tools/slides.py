@@ -17,7 +17,9 @@ e.g. a training log), applied by nbconvert's ``TagRemovePreprocessor``.
 Speaker notes live in the metadata of the cell whose slide they belong to,
 ``{"slides": {"notes": "..."}}`` (markdown), so a student's view of the notebook never shows
 them; the deck gets them as a ``notes`` cell after that cell, which reveal.js shows in its
-speaker view (``S``) only.
+speaker view (``S``) only. A markdown cell's ``{"slides": {"keep": [...]}}`` cuts its slide to
+its point: the headings and the kept pieces of its own prose, the whole cell moving to the
+notes (:func:`cut_to_point`).
 """
 
 from __future__ import annotations
@@ -51,6 +53,9 @@ WIDGET_NOTE = ('<p class="course-widget">A live widget: run this cell in Jupyter
                "What it showed when the lesson was recorded:</p>")
 NOTES_KEY = "notes"
 """``cell.metadata["slides"][NOTES_KEY]``: the presenter's notes for the cell's slide."""
+KEEP_KEY = "keep"
+"""``cell.metadata["slides"][KEEP_KEY]``: the pieces of a markdown cell's prose its slide shows
+(each an exact piece of the cell, line breaks aside); the whole cell goes to the notes."""
 _MARKER = re.compile(r"^# NBVAL_\w+\n(# \(.*\)\n)?", re.MULTILINE)
 
 
@@ -94,6 +99,32 @@ def speaker_notes(cell: nbformat.NotebookNode) -> str:
     return cell.metadata.get("slides", {}).get(NOTES_KEY, "")
 
 
+def cut_to_point(cell: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A markdown cell with :data:`KEEP_KEY` as its slide shows it: its headings, then the
+    kept pieces (one paragraph, or a list if several), then its tables, with the cell's
+    whole text put first in its speaker notes. One source: a kept piece that is no longer in the cell (its prose was
+    edited) is an error naming the cell, never a stale slide. Other cells come back as they
+    are."""
+    keep = cell.metadata.get("slides", {}).get(KEEP_KEY)
+    if not keep or cell.cell_type != "markdown":
+        return cell
+    flat = " ".join(cell.source.split())
+    for piece in keep:
+        if flat.count(" ".join(piece.split())) != 1:
+            raise ValueError(f"cell {cell.get('id')}: the slide keeps {piece!r}, which is not "
+                             "once in the cell's text: update metadata.slides.keep")
+    lines = cell.source.splitlines()
+    headings = [line for line in lines if line.startswith("#")]
+    table = [line for line in lines if line.lstrip().startswith("|")]
+    pieces = [" ".join(piece.split()) for piece in keep]
+    body = pieces if len(pieces) == 1 else [f"- {piece}" for piece in pieces]
+    cut = copy.deepcopy(cell)
+    cut.source = "\n\n".join(filter(None, map("\n".join, (headings, body, table))))
+    cut.metadata["slides"][NOTES_KEY] = "\n\n".join(
+        text for text in (cell.source, speaker_notes(cell)) if text)
+    return cut
+
+
 def with_notes_cells(cells: list) -> list:
     """``cells`` with each cell's speaker notes (:func:`speaker_notes`) after it, as the
     ``notes`` cell nbconvert's slides exporter turns into reveal.js' ``<aside class="notes">``."""
@@ -110,7 +141,7 @@ def presentable(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """A copy of ``notebook`` ready for the slides exporter (see the module docstring)."""
     nb = copy.deepcopy(notebook)
     state = nb.metadata.pop("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
-    nb.cells = with_notes_cells([cell for cell in nb.cells
+    nb.cells = with_notes_cells([cut_to_point(cell) for cell in nb.cells
                                  if not HIDDEN_TAGS & set(cell.metadata.get("tags", []))])
     for cell in nb.cells:
         if cell.cell_type != "code":
@@ -151,7 +182,11 @@ def build_deck(notebook_path: Path, out_dir: Path = SLIDES) -> Path:
         presentable(notebook), resources={"reveal": {"vendor": VENDOR}}
     )
     target = out_dir / f"{Path(notebook_path).stem}.slides.html"
-    target.write_text(html, encoding="utf-8")
+    # written whole, then renamed: a browser (or a test in another process) reading the deck
+    # while it is rebuilt sees the old file or the new one, never half of one
+    partial = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    partial.write_text(html, encoding="utf-8")
+    partial.replace(target)
     return target
 
 
