@@ -18,7 +18,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 import slides
 
-VIEWPORT = {"width": 1280, "height": 720}
+VIEWPORT = slides.VIEWPORT
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
 
 

@@ -51,6 +51,9 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 WIDGET_NOTE = ('<p class="course-widget">A live widget: run this cell in JupyterLab to use it. '
                "What it showed when the lesson was recorded:</p>")
+VIEWPORT = {"width": 1280, "height": 720}
+"""The decks' canvas (the exporter's ``reveal_width`` and ``reveal_height``), as a browser
+window's size."""
 NOTES_KEY = "notes"
 """``cell.metadata["slides"][NOTES_KEY]``: the presenter's notes for the cell's slide."""
 KEEP_KEY = "keep"
@@ -102,21 +105,21 @@ def speaker_notes(cell: nbformat.NotebookNode) -> str:
 def cut_to_point(cell: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """A markdown cell with :data:`KEEP_KEY` as its slide shows it: its headings, then the
     kept pieces (one paragraph, or a list if several), then its tables, with the cell's
-    whole text put first in its speaker notes. One source: a kept piece that is no longer in the cell (its prose was
-    edited) is an error naming the cell, never a stale slide. Other cells come back as they
-    are."""
+    whole text put first in its speaker notes. One source: a kept piece that is no longer in
+    the cell (its prose was edited) is an error naming the cell, never a stale slide. Other
+    cells come back as they are."""
     keep = cell.metadata.get("slides", {}).get(KEEP_KEY)
     if not keep or cell.cell_type != "markdown":
         return cell
     flat = " ".join(cell.source.split())
-    for piece in keep:
-        if flat.count(" ".join(piece.split())) != 1:
+    pieces = [" ".join(piece.split()) for piece in keep]  # line breaks aside
+    for piece in pieces:
+        if flat.count(piece) != 1:
             raise ValueError(f"cell {cell.get('id')}: the slide keeps {piece!r}, which is not "
                              "once in the cell's text: update metadata.slides.keep")
     lines = cell.source.splitlines()
     headings = [line for line in lines if line.startswith("#")]
     table = [line for line in lines if line.lstrip().startswith("|")]
-    pieces = [" ".join(piece.split()) for piece in keep]
     body = pieces if len(pieces) == 1 else [f"- {piece}" for piece in pieces]
     cut = copy.deepcopy(cell)
     cut.source = "\n\n".join(filter(None, map("\n".join, (headings, body, table))))
@@ -169,7 +172,8 @@ def exporter() -> SlidesExporter:
                                              "remove_all_outputs_tags": [HIDE_OUTPUT_TAG]}})
     slides = SlidesExporter(config=tags, extra_template_basedirs=[str(TEMPLATE.parent)], template_name="template",
                             reveal_url_prefix=f"{VENDOR}/reveal.js", reveal_theme="white",
-                            reveal_width="1280", reveal_height="720", reveal_number="c/t",
+                            reveal_width=str(VIEWPORT["width"]),
+                            reveal_height=str(VIEWPORT["height"]), reveal_number="c/t",
                             reveal_transition="none", exclude_input_prompt=True,
                             exclude_output_prompt=True)
     return slides
@@ -235,7 +239,7 @@ def print_all(decks: list[Path]) -> list[Path]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 720})
+            page = browser.new_page(viewport=VIEWPORT)
             return [print_pdf(page, deck.resolve().as_uri(), deck.with_suffix(".pdf"))
                     for deck in decks]
         finally:
